@@ -1,0 +1,57 @@
+/**
+ * Canonical JSON: object keys sorted by code point, no whitespace, numbers as JSON.stringify writes them.
+ * Two documents with the same content have the same canonical form whatever their key order or
+ * pretty-printing (pages are pretty-printed, zip entries are not), so hashes of it identify content.
+ */
+import { createHash } from 'node:crypto';
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value))
+    return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function sha256Hex(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Fields that change without the study changing. `versionHolder` is the daily release stamp: the same
+ * for every study of one API response, new every day for all ~606,000 of them. Hashing it would mark
+ * every study changed on every refresh (and emit an event and an SCD2 row for each).
+ */
+export const VOLATILE_PATHS: readonly (readonly string[])[] = [
+  ['derivedSection', 'miscInfoModule', 'versionHolder'],
+];
+
+/** A copy of `document` without the volatile fields (the input is not modified). */
+export function withoutVolatile(document: unknown): unknown {
+  let copy = document;
+  for (const path of VOLATILE_PATHS) copy = omitPath(copy, path);
+  return copy;
+}
+
+function omitPath(value: unknown, path: readonly string[]): unknown {
+  if (path.length === 0 || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const [head, ...rest] = path as [string, ...string[]];
+  const record = value as Record<string, unknown>;
+  if (!(head in record)) return value;
+  const out = { ...record };
+  if (rest.length === 0) delete out[head];
+  else out[head] = omitPath(record[head], rest);
+  return out;
+}
+
+/** The content hash of a study: sha256 of the canonical form without volatile fields. */
+export function contentHash(document: unknown): string {
+  return sha256Hex(canonicalJson(withoutVolatile(document)));
+}
+
+/** The landing hash of a study: sha256 of the canonical form of everything received. */
+export function landingHash(document: unknown): string {
+  return sha256Hex(canonicalJson(document));
+}
