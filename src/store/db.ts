@@ -1,0 +1,44 @@
+/**
+ * One database contract, two engines: a real PostgreSQL server (DATABASE_URL) or the embedded PGlite
+ * (a data directory, nothing to install). Everything above this module talks to `Db`; the engine
+ * differences (bulk COPY, connection pooling, locking) live in the two adapters.
+ */
+import type { Kysely } from 'kysely';
+
+export interface QueryResult<R> {
+  rows: R[];
+  /** Rows affected (INSERT/UPDATE/DELETE) or returned. */
+  rowCount: number;
+}
+
+export interface Queryable {
+  /** One statement with `$1…` parameters. Parameterized SQL only: never interpolate input. */
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** A script of several statements without parameters (migrations, DDL). */
+  exec(script: string): Promise<void>;
+  /** COPY `table (columns)` FROM text in PostgreSQL's COPY text format (see copy-text.ts). */
+  copyFrom(table: string, columns: readonly string[], text: string): Promise<void>;
+}
+
+export type Engine = 'postgres' | 'pglite';
+
+export interface Db extends Queryable {
+  readonly engine: Engine;
+  /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Kysely on the same database, for dynamic SQL (search) and the migrator. */
+  readonly kysely: Kysely<any>;
+  /** How many statements may usefully run at once (pool size; 1 on PGlite). */
+  readonly parallelism: number;
+  close(): Promise<void>;
+}
+
+/** Quotes an identifier that comes from code (table and column names), never from user input. */
+export function ident(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(name))
+    throw new Error(`Invalid SQL identifier: ${name}`);
+  return name
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
+}

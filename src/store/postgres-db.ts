@@ -1,0 +1,97 @@
+/** The PostgreSQL server adapter: a pg pool, COPY FROM STDIN through pg-copy-streams. */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import { CdsError } from '../errors.ts';
+import { redactUrl } from '../log.ts';
+import { type Db, ident, type Queryable, type QueryResult } from './db.ts';
+
+// int8 (counts, bigint ids) as JS numbers: every count here is far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+// numeric as numbers (ages in years, ratios): precision well inside a double.
+pg.types.setTypeParser(1700, (v) => Number(v));
+// date as the 'yyyy-MM-dd' string: a calendar date has no time zone, a JS Date would invent one.
+pg.types.setTypeParser(1082, (v) => v);
+
+export interface PostgresDbOptions {
+  /** Connections in the pool (default 4: two loader streams, the API and the scheduler). */
+  max?: number;
+  /** statement_timeout for every connection, in milliseconds (0 = none). */
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
+function wrap(client: pg.PoolClient | pg.Pool): Queryable {
+  return {
+    async query<R>(text: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const result = await client.query(text, params as unknown[]);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
+    },
+    async exec(script: string) {
+      await client.query(script);
+    },
+    async copyFrom(table: string, columns: readonly string[], text: string) {
+      const sql = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN`;
+      if ('release' in client) {
+        await pipeline(Readable.from([text]), client.query(copyFromStdin(sql)));
+        return;
+      }
+      const own = await client.connect();
+      try {
+        await pipeline(Readable.from([text]), own.query(copyFromStdin(sql)));
+      } finally {
+        own.release();
+      }
+    },
+  };
+}
+
+export async function openPostgresDb(url: string, options: PostgresDbOptions = {}): Promise<Db> {
+  const max = options.max ?? 4;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    application_name: options.applicationName ?? 'cds',
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+  });
+  // An idle client that loses its connection (server restart) must not crash the process.
+  pool.on('error', () => {});
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new CdsError(
+      'CONFIG',
+      `Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}. ` +
+        'Check DATABASE_URL, or unset it to use the embedded database.',
+      { cause: error },
+    );
+  }
+  const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const base = wrap(pool);
+  return {
+    engine: 'postgres',
+    parallelism: max,
+    kysely,
+    ...base,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn(wrap(client));
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
