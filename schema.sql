@@ -37,6 +37,7 @@ ALTER TABLE public.quarantine ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 CREATE TABLE public.run_steps (
+    seq bigint NOT NULL,
     run_id text NOT NULL,
     step text NOT NULL,
     attempt integer DEFAULT 1 NOT NULL,
@@ -48,6 +49,15 @@ CREATE TABLE public.run_steps (
     error text,
     CONSTRAINT run_steps_state_check CHECK ((state = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'skipped'::text]))),
     CONSTRAINT run_steps_step_check CHECK ((step = ANY (ARRAY['download'::text, 'validate'::text, 'transform'::text, 'load'::text, 'index'::text, 'publish'::text])))
+);
+
+ALTER TABLE public.run_steps ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.run_steps_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 CREATE TABLE public.run_warnings (
@@ -333,7 +343,7 @@ CREATE INDEX quarantine_run_idx ON public.quarantine USING btree (run_id);
 
 CREATE INDEX run_warnings_run_idx ON public.run_warnings USING btree (run_id);
 
-CREATE INDEX runs_running_idx ON public.runs USING btree (state) WHERE (state = 'running'::text);
+CREATE UNIQUE INDEX runs_one_writer_idx ON public.runs USING btree ((true)) WHERE ((state = 'running'::text) AND (kind <> 'download'::text));
 
 CREATE INDEX runs_started_at_idx ON public.runs USING btree (started_at DESC);
 

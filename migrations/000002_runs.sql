@@ -18,9 +18,13 @@ create table runs (
   error text
 );
 create index runs_started_at_idx on runs (started_at desc);
-create index runs_running_idx on runs (state) where state = 'running';
+-- At most one run that writes studies at a time, across processes and engines: a second sync, load or
+-- rebuild fails to insert its row (the crashed run's row is failed by its stale heartbeat first).
+create unique index runs_one_writer_idx on runs ((true)) where state = 'running' and kind <> 'download';
 
 create table run_steps (
+  -- Insertion order: steps and retries are listed in the order they started.
+  seq bigint generated always as identity,
   run_id text not null references runs (id) on delete cascade,
   step text not null check (step in ('download', 'validate', 'transform', 'load', 'index', 'publish')),
   attempt integer not null default 1,
