@@ -4,22 +4,13 @@
  * leaves its run 'running' with a stale heartbeat; `failStaleRuns` marks such runs failed so the next run
  * can continue from the persisted position.
  */
-import { randomBytes } from 'node:crypto';
 import { CdsError, describeError } from '../errors.ts';
+import { newRunId } from '../landing/run-id.ts';
 import type { Db } from '../store/db.ts';
 
 export type RunKind = 'sync' | 'load' | 'download' | 'rebuild' | 'reconcile';
 export type StepName = 'download' | 'validate' | 'transform' | 'load' | 'index' | 'publish';
 export type Counts = Record<string, number>;
-
-/** A sortable run id: UTC time to the second plus 4 random hex digits, e.g. 20261129T150300Z-a1b2. */
-export function newRunId(now: Date = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
-}
 
 /** How often a running step refreshes its heartbeat; a run silent for 5 of these is considered dead. */
 export const HEARTBEAT_MS = 10_000;
@@ -48,7 +39,7 @@ export interface RunLog {
 }
 
 export async function startRun(db: Db, options: StartRunOptions): Promise<RunLog> {
-  const id = options.id ?? newRunId();
+  const id = options.id ?? newRunId(new Date());
   if (options.kind !== 'download') await failStaleRuns(db);
   try {
     await db.query(`insert into runs (id, kind, trigger, params, landing_dir) values ($1, $2, $3, $4, $5)`, [

@@ -2,8 +2,10 @@
  * The ClinicalTrials.gov API v2 endpoints this mirror uses. Pages are returned as the bytes received (they
  * are landed as they are) together with what the crawl needs from them.
  */
+import type { Config } from '../config.ts';
 import { CdsError } from '../errors.ts';
-import { type HttpClient, retryableFailure } from './http-client.ts';
+import type { Logger } from '../log.ts';
+import { createHttpClient, type HttpClient, retryableFailure } from './http-client.ts';
 
 export interface ApiVersion {
   apiVersion: string;
@@ -145,4 +147,18 @@ export function createCtgovClient(options: { baseUrl: string; http: HttpClient }
       } while (token !== undefined);
     },
   };
+}
+
+/** The client as configured (CTGOV_API_URL, CTGOV_RATE_PER_SEC, CTGOV_TIMEOUT_MS, CTGOV_ATTEMPTS). */
+export function createCtgovClientFromConfig(
+  config: Pick<Config, 'apiUrl' | 'apiRatePerSecond' | 'apiTimeoutMs' | 'apiAttempts'>,
+  options: { logger?: Logger } = {},
+): CtgovClient {
+  const http = createHttpClient({
+    timeoutMs: config.apiTimeoutMs,
+    attempts: config.apiAttempts,
+    ratePerSecond: config.apiRatePerSecond,
+    logger: options.logger,
+  });
+  return createCtgovClient({ baseUrl: config.apiUrl, http });
 }

@@ -74,6 +74,9 @@ export function retryableFailure(message: string, cause?: unknown): RetryableFai
   return new RetryableFailure(message, { cause, corrupt: true });
 }
 
+/** Says who is calling, as a polite crawler does. */
+const USER_AGENT = 'clinical-data-searcher (ClinicalTrials.gov mirror)';
+
 /** Socket-level failures worth another attempt (undici error codes and Node system codes). */
 const TRANSIENT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
@@ -153,7 +156,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // One request at a time per interval: 1 req/s is robots.txt's Crawl-delay for clinicaltrials.gov.
   const throttle = pThrottle({ limit: 1, interval: Math.max(1, Math.round(1000 / options.ratePerSecond)) });
   const startRequest = throttle((url: string, signal?: AbortSignal) =>
-    request(url, { method: 'GET', dispatcher, signal, headers: { accept: '*/*' } }),
+    request(url, { method: 'GET', dispatcher, signal, headers: { accept: '*/*', 'user-agent': USER_AGENT } }),
   );
 
   async function attempt<T>(
@@ -222,7 +225,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         },
       );
     } catch (error) {
-      if (signal?.aborted || error instanceof CdsError) throw error;
+      // Not the API's doing (a full disk writing the body, a bug in `consume`): passed on as it is.
+      if (signal?.aborted || error instanceof CdsError || !isTransient(error)) throw error;
       throw finalError(url, error, options.attempts);
     }
   }
@@ -260,12 +264,10 @@ function finalError(url: string, error: unknown, attempts: number): CdsError {
       context: { url },
       cause: error,
     });
-  if (isTransient(error))
-    return new CdsError(
-      'API_UNREACHABLE',
-      `GET ${url} kept failing after ${attempts} attempts: ${message}. ClinicalTrials.gov may be down or ` +
-        'throttling; try again later (CTGOV_ATTEMPTS raises the attempts).',
-      { context: { url }, cause: error },
-    );
-  return new CdsError('API_UNREACHABLE', `GET ${url} failed: ${message}`, { context: { url }, cause: error });
+  return new CdsError(
+    'API_UNREACHABLE',
+    `GET ${url} kept failing after ${attempts} attempts: ${message}. ClinicalTrials.gov may be down or ` +
+      'throttling; try again later (CTGOV_ATTEMPTS raises the attempts).',
+    { context: { url }, cause: error },
+  );
 }

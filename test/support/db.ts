@@ -2,14 +2,29 @@
  * Test databases: every test file gets its own PostgreSQL database, cloned from a template that the
  * global setup migrated once (cloning is ~100 ms; migrating each time would be seconds).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
+import { MIGRATIONS_DIR } from '../../src/store/migrate.ts';
 import type { Db } from '../../src/store/db.ts';
 import { openPostgresDb } from '../../src/store/postgres-db.ts';
 
 /** The server the tests use; CI creates nothing else on it than `cds_test_*` databases. */
 export const TEST_SERVER_URL = process.env.CDS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DB = 'cds_test_template';
+/**
+ * The template's name carries a hash of the migrations: test runs with the same schema share it (so
+ * concurrent runs never drop each other's template), and a changed migration gets a fresh one.
+ */
+export const TEMPLATE_DB = `cds_test_tpl_${createHash('sha256')
+  .update(
+    readdirSync(MIGRATIONS_DIR)
+      .sort()
+      .map((f) => `${f}\n${readFileSync(path.join(MIGRATIONS_DIR, f), 'utf8')}`)
+      .join('\n'),
+  )
+  .digest('hex')
+  .slice(0, 12)}`;
 
 export function databaseUrl(name: string): string {
   const url = new URL(TEST_SERVER_URL);
