@@ -9,6 +9,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { crc32, inflateRawSync } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { CdsError } from '../errors.ts';
+import { BlockCacheReader } from './block-cache-reader.ts';
 
 export interface ZipEntryReader {
   name: string;
@@ -17,20 +18,43 @@ export interface ZipEntryReader {
   readText(): Promise<{ text: string; error?: string }>;
 }
 
+function corruptZip(file: string, error: Error | null) {
+  return new CdsError(
+    'CORRUPT_DOWNLOAD',
+    `${file} is not a whole zip file (${error?.message ?? 'no zip'}): the download was probably cut ` +
+      'short; download it again',
+    { cause: error, context: { file } },
+  );
+}
+
+/** Opens `file` through a block cache (see block-cache-reader.ts); the caller closes `handle`. */
+async function openCachedZip(
+  file: string,
+): Promise<{ zipfile: ZipFile; reader: BlockCacheReader; handle: FileHandle }> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const reader = new BlockCacheReader(handle, size);
+    const zipfile = await new Promise<ZipFile>((resolve, reject) =>
+      yauzl.fromRandomAccessReader(
+        reader,
+        size,
+        { lazyEntries: true, autoClose: false, validateEntrySizes: true },
+        (error, zipfile) => (error || !zipfile ? reject(corruptZip(file, error)) : resolve(zipfile)),
+      ),
+    );
+    return { zipfile, reader, handle };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
 export function openZip(file: string): Promise<ZipFile> {
   return new Promise((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zipfile) => {
-      if (error || !zipfile)
-        reject(
-          new CdsError(
-            'CORRUPT_DOWNLOAD',
-            `${file} is not a whole zip file (${error?.message ?? 'no zip'}): the download was probably cut ` +
-              'short; download it again',
-            { cause: error, context: { file } },
-          ),
-        );
-      else resolve(zipfile);
-    }),
+    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zipfile) =>
+      error || !zipfile ? reject(corruptZip(file, error)) : resolve(zipfile),
+    ),
   );
 }
 
@@ -39,15 +63,18 @@ const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const EXTRA_FIELD_SLACK = 64;
 
 /** Reads and inflates one entry; a bad entry gives the reason (and no text) instead of throwing. */
-async function readEntryText(handle: FileHandle, entry: Entry): Promise<{ text: string; error?: string }> {
+async function readEntryText(
+  reader: BlockCacheReader,
+  entry: Entry,
+): Promise<{ text: string; error?: string }> {
   try {
     if (entry.isEncrypted()) return { text: '', error: 'the entry is encrypted' };
     // One read for the local header and the data: the header's variable part is the name (as in the
     // central directory) plus an extra field that is rarely longer than a few dozen bytes.
     const guess =
       LOCAL_HEADER_SIZE + Buffer.byteLength(entry.fileName) + EXTRA_FIELD_SLACK + entry.compressedSize;
-    const buffer = Buffer.allocUnsafe(guess);
-    const { bytesRead } = await handle.read(buffer, 0, guess, entry.relativeOffsetOfLocalHeader);
+    const buffer = await reader.readAt(entry.relativeOffsetOfLocalHeader, guess);
+    const bytesRead = buffer.length;
     if (bytesRead < LOCAL_HEADER_SIZE || buffer.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE)
       return { text: '', error: 'bad local file header' };
     const dataStart = LOCAL_HEADER_SIZE + buffer.readUInt16LE(26) + buffer.readUInt16LE(28);
@@ -55,17 +82,11 @@ async function readEntryText(handle: FileHandle, entry: Entry): Promise<{ text: 
     if (dataStart + entry.compressedSize <= bytesRead) {
       compressed = buffer.subarray(dataStart, dataStart + entry.compressedSize);
     } else {
-      compressed = Buffer.allocUnsafe(entry.compressedSize);
-      const second = await handle.read(
-        compressed,
-        0,
-        compressed.length,
-        entry.relativeOffsetOfLocalHeader + dataStart,
-      );
-      if (second.bytesRead !== compressed.length)
+      compressed = await reader.readAt(entry.relativeOffsetOfLocalHeader + dataStart, entry.compressedSize);
+      if (compressed.length !== entry.compressedSize)
         return {
           text: '',
-          error: `the entry is cut short (${second.bytesRead} of ${compressed.length} bytes)`,
+          error: `the entry is cut short (${compressed.length} of ${entry.compressedSize} bytes)`,
         };
     }
     let data: Buffer;
@@ -121,8 +142,7 @@ function nextEntry(zipfile: ZipFile, file: string): Promise<Entry | null> {
 }
 
 export async function* openZipEntries(file: string, signal?: AbortSignal): AsyncGenerator<ZipEntryReader> {
-  const zipfile = await openZip(file);
-  const handle = await open(file, 'r');
+  const { zipfile, reader, handle } = await openCachedZip(file);
   try {
     for (;;) {
       signal?.throwIfAborted();
@@ -131,7 +151,7 @@ export async function* openZipEntries(file: string, signal?: AbortSignal): Async
       yield {
         name: entry.fileName,
         uncompressedSize: entry.uncompressedSize,
-        readText: () => readEntryText(handle, entry),
+        readText: () => readEntryText(reader, entry),
       };
     }
   } finally {
