@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, contentHash, landingHash, withoutVolatile } from '../src/canonical-json.ts';
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and writes no whitespace', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: null, y: 'x' }], c: true } })).toBe(
+      '{"a":{"c":true,"d":[3,{"y":"x","z":null}]},"b":1}',
+    );
+  });
+
+  it('orders keys by UTF-16 code unit, so upper case sorts before lower case and ASCII before accents', () => {
+    expect(canonicalJson({ é: 1, b: 2, B: 3, a: 4 })).toBe('{"B":3,"a":4,"b":2,"é":1}');
+  });
+
+  it('drops undefined properties and writes undefined array items as null, like JSON.stringify', () => {
+    expect(canonicalJson({ a: undefined, b: [undefined, 1] })).toBe('{"b":[null,1]}');
+    expect(canonicalJson([undefined])).toBe(JSON.stringify([undefined]));
+  });
+
+  it('escapes strings exactly as JSON.stringify does', () => {
+    const text = 'quote " backslash \\ tab \t nul \u0000 emoji 🧪 rtl שלום';
+    expect(canonicalJson({ text })).toBe(`{"text":${JSON.stringify(text)}}`);
+  });
+});
+
+describe('content and landing hashes', () => {
+  const study = {
+    protocolSection: { identificationModule: { nctId: 'NCT00000001' } },
+    derivedSection: { miscInfoModule: { versionHolder: '2026-11-28' } },
+  };
+  const nextDay = {
+    derivedSection: { miscInfoModule: { versionHolder: '2026-11-29' } },
+    protocolSection: { identificationModule: { nctId: 'NCT00000001' } },
+  };
+
+  it('ignores the daily versionHolder and key order in the content hash, not in the landing hash', () => {
+    expect(contentHash(nextDay)).toBe(contentHash(study));
+    expect(landingHash(nextDay)).not.toBe(landingHash(study));
+  });
+
+  it('changes the content hash when any other field changes', () => {
+    const changed = structuredClone(study);
+    changed.protocolSection.identificationModule.nctId = 'NCT00000002';
+    expect(contentHash(changed)).not.toBe(contentHash(study));
+  });
+
+  it('leaves the input untouched when removing volatile fields', () => {
+    const copy = structuredClone(study);
+    withoutVolatile(copy);
+    expect(copy).toEqual(study);
+  });
+});
