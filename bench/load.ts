@@ -1,0 +1,292 @@
+/**
+ * Load benchmark: our loader end to end against plain COPY, on a fresh database each.
+ *
+ *   npx tsx bench/load.ts [--quick] [--studies 100000] [--batch-size 500] [--concurrency 2] [--keep]
+ *
+ * - Corpus: N generated studies (bench/corpus, seed 42, with its ~0.1% broken records) written once as
+ *   NDJSON under $TMPDIR/cds-bench-load/ and reused by later runs. Preparing it (generating, and projecting
+ *   each study once for the reference's COPY files) runs in a child process, untimed, so this process's
+ *   peak RSS is the loader's.
+ * - Ours (timed): readLanded(ndjson) → projectStudy → loadStudies on an empty, migrated database: batches,
+ *   two lanes, the index phase (secondary indexes dropped before, built after) and ANALYZE.
+ * - Reference (timed): the same projected rows, pre-encoded in COPY text, COPYed by two parallel streams
+ *   (one COPY per stream) into a copy of `studies` whose search_vector is a GENERATED column computing
+ *   the same weighted tsvector; no other index. This is the "plain COPY with the weighted tsvector" of
+ *   docs/postgres-search.md (~1,600 rows/s here). It does not write documents or child rows; ours does.
+ *
+ * Prints rows/s of both, the ratio (target ≥ 0.6), the index phase and peak RSS (target ≤ 1 GiB), and
+ * writes them to bench/results/load-<N>.json. Server: CDS_BENCH_PG_URL, else DATABASE_URL, else the local
+ * test server.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { readLanded } from '../src/landing/read-landed.ts';
+import { copyLine } from '../src/store/copy-text.ts';
+import { laneOf, loadStudies } from '../src/store/load-studies.ts';
+import { migrate } from '../src/store/migrate.ts';
+import { openPostgresDb } from '../src/store/postgres-db.ts';
+import { STUDY_ROW_COLUMNS } from '../src/store/study-columns.ts';
+import { projectStudy } from '../src/transform/project-study.ts';
+import { writeCorpus } from './corpus/corpus-writer.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
+};
+const studies = flag('--quick') ? 5_000 : option('--studies', 100_000);
+const batchSize = option('--batch-size', 500);
+const concurrency = option('--concurrency', 2);
+const STREAMS = 2;
+const serverUrl =
+  process.env.CDS_BENCH_PG_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const cacheDir = path.join(tmpdir(), 'cds-bench-load');
+const corpusFile = path.join(cacheDir, `corpus-${studies}.ndjson`);
+const refFile = (stream: number) => path.join(cacheDir, `reference-${studies}-${stream}.copy`);
+const readyFile = path.join(cacheDir, `ready-${studies}`);
+const REF_COLUMNS = [...STUDY_ROW_COLUMNS, 'content_hash', 'search_a', 'search_b', 'search_c', 'search_d'];
+
+/** Child process: writes the corpus and the reference's COPY files (one per stream, split like our lanes). */
+async function prepare(): Promise<void> {
+  mkdirSync(cacheDir, { recursive: true });
+  const written = await writeCorpus({ count: studies, format: 'ndjson', out: corpusFile });
+  const outs = Array.from({ length: STREAMS }, (_, i) => createWriteStream(refFile(i)));
+  let rows = 0;
+  for await (const record of readLanded(corpusFile)) {
+    const outcome = projectStudy(record);
+    if (!outcome.ok) continue;
+    const { study } = outcome;
+    const line = copyLine(
+      {
+        ...study.row,
+        content_hash: study.contentHash,
+        search_a: study.search.a,
+        search_b: study.search.b,
+        search_c: study.search.c,
+        search_d: study.search.d,
+      },
+      REF_COLUMNS,
+    );
+    const out = outs[laneOf(study.nctId, STREAMS)]!;
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    rows++;
+  }
+  await Promise.all(outs.map((out) => new Promise<void>((resolve) => out.end(() => resolve()))));
+  writeFileSync(readyFile, JSON.stringify({ studies: written.studies, broken: written.broken, rows }));
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(readyFile)) {
+    console.log(`preparing ${studies} generated studies in ${cacheDir} (once; untimed)…`);
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--prepare', '--studies', String(studies)],
+      { stdio: 'inherit' },
+    );
+    if (child.status !== 0) throw new Error('preparing the corpus failed');
+  }
+  const load0 = loadavg()[0]!;
+
+  // Ours, end to end, on a fresh database.
+  const ours = await withDatabase('ours', async (url) => {
+    const db = await openPostgresDb(url, { max: 4 });
+    try {
+      await migrate(db);
+      await db.query(`insert into runs (id, kind, state) values ('bench', 'load', 'succeeded')`);
+      let last = 0;
+      const cpu0 = process.cpuUsage();
+      const result = await loadStudies(db, readLanded(corpusFile), {
+        runId: 'bench',
+        batchSize,
+        concurrency,
+        onProgress: (p) => {
+          if (p.studies - last >= 10_000) {
+            last = p.studies;
+            console.log(`  ours: ${p.studies} studies, ${Math.round(p.rate)}/s`);
+          }
+        },
+      });
+      if (result.status !== 'succeeded')
+        throw new Error(`load ${result.status}: ${result.errors.join('; ')}`);
+      const cpu = process.cpuUsage(cpu0);
+      const serverCpu = await backendCpuSeconds((sql) => db.query<{ pid: number }>(sql));
+      return { ...result, nodeCpu: (cpu.user + cpu.system) / 1e6, serverCpu };
+    } finally {
+      await db.close();
+    }
+  });
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+
+  // Reference: plain COPY with the weighted tsvector as a generated column, two parallel streams.
+  const reference = await withDatabase('reference', async (url) => {
+    const db = await openPostgresDb(url, { max: STREAMS + 1 });
+    try {
+      await migrate(db);
+      await db.exec(REFERENCE_TABLE_SQL);
+    } finally {
+      await db.close();
+    }
+    const started = performance.now();
+    const cpus = await Promise.all(
+      Array.from({ length: STREAMS }, async (_, stream) => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await pipeline(
+            createReadStream(refFile(stream)),
+            client.query(copyFrom(`copy ref_studies (${REF_COLUMNS.join(', ')}) from stdin`)),
+          );
+          const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+          return backendCpuSeconds(async () => ({ rows }));
+        } finally {
+          await client.end();
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const serverCpu = cpus.reduce((a, b) => a + b, 0);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>('select count(*)::int as n from ref_studies');
+    await client.end();
+    return { rows: rows[0]!.n, seconds, serverCpu };
+  });
+
+  const c = ours.counts;
+  const s = (ms: number) => ms / 1000;
+  const oursLoadRate = c.fetched / s(ours.durations.load);
+  const oursTotalRate = c.fetched / s(ours.durations.total);
+  const refRate = reference.rows / reference.seconds;
+  const report = {
+    studies,
+    batchSize,
+    concurrency,
+    ours: {
+      fetched: c.fetched,
+      inserted: c.inserted,
+      quarantined: c.quarantined,
+      childRows: c.childRows,
+      loadSeconds: s(ours.durations.load),
+      indexSeconds: s(ours.durations.index),
+      analyzeSeconds: s(ours.durations.analyze),
+      totalSeconds: s(ours.durations.total),
+      rowsPerSecondLoadPhase: Math.round(oursLoadRate),
+      rowsPerSecondWithIndexPhase: Math.round(oursTotalRate),
+      indexesRebuilt: ours.indexesRebuilt.length,
+    },
+    reference: {
+      rows: reference.rows,
+      seconds: reference.seconds,
+      rowsPerSecond: Math.round(refRate),
+      cpuMsPerStudy: Number(((reference.serverCpu * 1000) / reference.rows).toFixed(2)),
+    },
+    oursCpuMsPerStudy: {
+      loader: Number(((ours.nodeCpu * 1000) / c.fetched).toFixed(2)),
+      server: Number(((ours.serverCpu * 1000) / c.fetched).toFixed(2)),
+    },
+    ratioLoadPhase: Number((oursLoadRate / refRate).toFixed(2)),
+    ratioWithIndexPhase: Number((oursTotalRate / refRate).toFixed(2)),
+    cpuRatio: 0,
+    peakRssMiB: Math.round(peakRssMiB),
+    loadAverage: { before: Number(load0.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
+    cores: (await import('node:os')).cpus().length,
+    at: new Date().toISOString(),
+  };
+  report.cpuRatio = Number(
+    (
+      report.reference.cpuMsPerStudy /
+      (report.oursCpuMsPerStudy.loader + report.oursCpuMsPerStudy.server)
+    ).toFixed(2),
+  );
+  console.log(
+    [
+      `studies: ${studies} (${c.quarantined} broken records quarantined), batch ${batchSize}, ${concurrency} lanes`,
+      `ours (read → project → load): ${report.ours.rowsPerSecondLoadPhase} rows/s load phase (${report.ours.loadSeconds.toFixed(1)} s), ` +
+        `${report.ours.rowsPerSecondWithIndexPhase} rows/s with index phase ${report.ours.indexSeconds.toFixed(1)} s (${report.ours.indexesRebuilt} indexes) ` +
+        `and ANALYZE ${report.ours.analyzeSeconds.toFixed(1)} s`,
+      `reference (plain COPY, generated weighted tsvector, ${STREAMS} streams): ${report.reference.rowsPerSecond} rows/s (${reference.seconds.toFixed(1)} s)`,
+      `CPU per study: ours ${report.oursCpuMsPerStudy.loader} ms loader process + ${report.oursCpuMsPerStudy.server} ms server ` +
+        `(load, index phase, ANALYZE), reference ${report.reference.cpuMsPerStudy} ms server; ` +
+        `CPU-bound ratio on 2 free cores ≈ ${report.cpuRatio}`,
+      `ratio: ${report.ratioLoadPhase} load phase, ${report.ratioWithIndexPhase} including the index phase (target ≥ 0.6)`,
+      `peak RSS: ${report.peakRssMiB} MiB (target ≤ 1024)   load average ${report.loadAverage.before} → ${report.loadAverage.after} on ${report.cores} cores`,
+    ].join('\n'),
+  );
+  const results = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(results, { recursive: true });
+  writeFileSync(path.join(results, `load-${studies}.json`), `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/**
+ * CPU seconds used so far by the server processes of the current database's connections (user + system,
+ * from /proc; the bench runs on the database host). With other work on the machine, wall-clock rates
+ * swing; CPU per study does not, so the comparison reports both.
+ */
+async function backendCpuSeconds(
+  query: (sql: string) => Promise<{ rows: { pid: number }[] }>,
+): Promise<number> {
+  const { rows } = await query('select pid from pg_stat_activity where datname = current_database()');
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+    } catch {
+      // Not on this host, or the process is gone: not counted.
+    }
+  }
+  return total;
+}
+
+/** The reference table: studies' columns, the four texts, and the weighted vector generated on COPY. */
+const REFERENCE_TABLE_SQL = `
+  create table ref_studies (like studies including defaults);
+  alter table ref_studies drop column search_vector;
+  alter table ref_studies add primary key (nct_id);
+  alter table ref_studies
+    add column search_a text, add column search_b text, add column search_c text, add column search_d text,
+    add column search_vector tsvector generated always as (
+      setweight(to_tsvector('english'::regconfig, coalesce(search_a, '')), 'A') ||
+      setweight(to_tsvector('english'::regconfig, coalesce(search_b, '')), 'B') ||
+      setweight(to_tsvector('english'::regconfig, coalesce(search_c, '')), 'C') ||
+      setweight(to_tsvector('english'::regconfig, coalesce(search_d, '')), 'D')) stored;`;
+
+/** Runs `fn` on a new database on the bench server, dropped afterwards unless --keep. */
+async function withDatabase<T>(label: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `cds_bench_load_${label}_${process.pid}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    if (!flag('--keep')) await admin(`drop database if exists ${name} with (force)`);
+  }
+}
+
+if (flag('--prepare')) await prepare();
+else await main();

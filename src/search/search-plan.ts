@@ -1,0 +1,213 @@
+/**
+ * Turns a validated query into SQL fragments over `studies s`: the predicates (split into the plain ones
+ * and the facet filters, which facet counting drops one at a time), the relevance expression, the tsquery
+ * to highlight, and the FROM clause (joined to the sites within the radius when the query has `near`).
+ * Every value is a bound parameter; identifiers and constants come from this file only.
+ *
+ * The text predicates use the weighted `search_vector` (free text) and the field-vector expression indexes
+ * of migration 000004 (fielded text), so each is a GIN index lookup.
+ */
+import { type RawBuilder, sql } from 'kysely';
+import { type FacetName, type Near, radiusMeters, type SearchQuery } from './search-query.ts';
+
+export type Sql = RawBuilder<unknown>;
+
+/**
+ * Weight of a match reached only through MeSH (the study's MeSH terms, their ancestors, or a synonym the
+ * data maps to a MeSH term), relative to a direct match on the condition, title or keywords. CT.gov weighs
+ * Condition 0.95 against ConditionMeshTerm 0.5 and ConditionAncestorTerm 0.4; here a MeSH-only hit scores
+ * at most 0.5 and a direct hit at least 1, so direct hits always come first.
+ */
+export const MESH_WEIGHT = 0.5;
+
+export interface SearchPlan {
+  from: Sql;
+  /** Predicates that are not facet filters (text, ids, dates, ages, sex, …); never empty. */
+  base: Sql[];
+  /** Facet filters by facet: each facet's counts are computed without its own filter. */
+  facetFilters: Partial<Record<FacetName, Sql>>;
+  /** Relevance (float8, higher is better) or null without text. */
+  rank: Sql | null;
+  /** The tsquery whose words ts_headline marks, or null without text. */
+  highlight: Sql | null;
+  /** The query has free text (`q`): a match on the weighted study vector. */
+  freeText: boolean;
+  near: Near | null;
+}
+
+const english = (text: string) => sql`websearch_to_tsquery('english'::regconfig, ${text})`;
+
+const CONDITION_VECTOR = sql`search_condition_vector(s.conditions, s.keywords, s.brief_title, s.official_title)`;
+const MESH_VECTOR = sql`search_mesh_vector(s.condition_mesh_terms, s.condition_mesh_ancestors)`;
+const TITLE_VECTOR = sql`search_title_vector(s.brief_title, s.official_title, s.acronym)`;
+const INTERVENTION_VECTOR = sql`search_intervention_vector(s.intervention_names, s.intervention_mesh_terms, s.intervention_mesh_ancestors)`;
+const SPONSOR_VECTOR = sql`search_sponsor_vector(s.lead_sponsor, s.collaborators, s.organization)`;
+
+/** The point of `near` on the earth cube (earthdistance works in meters). */
+export function nearOrigin(near: Near): Sql {
+  return sql`ll_to_earth(${near.lat}::float8, ${near.lon}::float8)`;
+}
+
+/**
+ * @param synonyms MeSH terms that the condition text reaches through synonyms known from the data
+ *   (see mesh-synonyms.ts), matched as phrases; empty without a condition or with expansion off.
+ */
+export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] = []): SearchPlan {
+  const base: Sql[] = [sql`s.removed_at is null`];
+  const rank: Sql[] = [];
+  const highlight: Sql[] = [];
+
+  if (query.q) {
+    const tsq = english(query.q);
+    base.push(sql`s.search_vector @@ ${tsq}`);
+    rank.push(sql`ts_rank_cd(s.search_vector, ${tsq})`);
+    highlight.push(tsq);
+  }
+  if (query.condition) {
+    const tsq = english(query.condition);
+    highlight.push(tsq);
+    if (query.meshExpansion) {
+      // MeSH terms and ancestors (MESH_VECTOR), and the MeSH terms a synonym known from the data leads to,
+      // matched as phrases there and in the conditions; all below a direct hit (MESH_WEIGHT).
+      const viaMesh =
+        synonyms.length > 0
+          ? sql`(${tsq} || ${sql.join(
+              synonyms.map((term) => sql`phraseto_tsquery('english'::regconfig, ${term})`),
+              sql` || `,
+            )})`
+          : tsq;
+      const synonymOnly =
+        synonyms.length > 0
+          ? sql.join(
+              synonyms.map((term) => sql`phraseto_tsquery('english'::regconfig, ${term})`),
+              sql` || `,
+            )
+          : null;
+      base.push(
+        sql`(${CONDITION_VECTOR} @@ ${tsq} or ${MESH_VECTOR} @@ ${viaMesh}${
+          synonymOnly ? sql` or ${CONDITION_VECTOR} @@ (${synonymOnly})` : sql``
+        })`,
+      );
+      // Normalization 32 maps each rank into [0, 1): a direct hit scores 1 + rank, a MeSH-only hit
+      // MESH_WEIGHT × rank, so every direct hit ranks above every MeSH-only one.
+      const indirect = synonymOnly
+        ? sql`greatest(ts_rank_cd(${MESH_VECTOR}, ${viaMesh}, 32), ts_rank_cd(${CONDITION_VECTOR}, (${synonymOnly}), 32))`
+        : sql`ts_rank_cd(${MESH_VECTOR}, ${viaMesh}, 32)`;
+      rank.push(sql`(select case when direct > 0 then 1 + direct else ${sql.lit(MESH_WEIGHT)} * ${indirect} end
+        from (select ts_rank_cd(${CONDITION_VECTOR}, ${tsq}, 32) as direct) r)`);
+    } else {
+      base.push(sql`${CONDITION_VECTOR} @@ ${tsq}`);
+      rank.push(sql`ts_rank_cd(${CONDITION_VECTOR}, ${tsq})`);
+    }
+  }
+  for (const [text, vector] of [
+    [query.intervention, INTERVENTION_VECTOR],
+    [query.title, TITLE_VECTOR],
+    [query.sponsor, SPONSOR_VECTOR],
+  ] as const) {
+    if (!text) continue;
+    const tsq = english(text);
+    base.push(sql`${vector} @@ ${tsq}`);
+    rank.push(sql`ts_rank_cd(${vector}, ${tsq})`);
+    highlight.push(tsq);
+  }
+  if (query.outcome) {
+    const tsq = english(query.outcome);
+    base.push(sql`s.nct_id in (select o.nct_id from study_outcomes o
+      where search_outcome_vector(o.measure, o.description) @@ ${tsq})`);
+    // Outcomes are weight C of the study vector: rank them there rather than re-reading every outcome row.
+    rank.push(sql`ts_rank_cd(s.search_vector, ${tsq})`);
+    highlight.push(tsq);
+  }
+  if (query.location) {
+    base.push(sql`s.nct_id in (select l.nct_id from study_locations l
+      where search_location_vector(l.facility, l.city, l.state, l.country)
+        @@ websearch_to_tsquery('simple'::regconfig, ${query.location}))`);
+  }
+  if (query.id) {
+    const tokens = query.id
+      .split(/[\s,;]+/)
+      .filter(Boolean)
+      .slice(0, 100);
+    const upper = tokens.map((t) => t.toUpperCase());
+    const lower = tokens.map((t) => t.toLowerCase());
+    base.push(sql`(s.nct_id = any(${upper}::text[]) or s.nct_id_aliases && ${upper}::text[]
+      or lower(s.org_study_id) = any(${lower}::text[]))`);
+  }
+  if (query.ids)
+    base.push(sql`(s.nct_id = any(${query.ids}::text[]) or s.nct_id_aliases && ${query.ids}::text[])`);
+
+  if (query.sex === 'ALL') base.push(sql`s.sex = 'ALL'`);
+  else if (query.sex) base.push(sql`s.sex = any(${[query.sex, 'ALL']}::text[])`);
+  if (query.healthyVolunteers !== undefined)
+    base.push(sql`s.healthy_volunteers = ${query.healthyVolunteers}::boolean`);
+  // Age ranges overlap; a study without a limit is open on that side.
+  if (query.ageMin !== undefined)
+    base.push(sql`coalesce(s.max_age_years, 'Infinity'::float8) >= ${query.ageMin}::float8`);
+  if (query.ageMax !== undefined) base.push(sql`coalesce(s.min_age_years, 0) <= ${query.ageMax}::float8`);
+  // Partial dates are periods [date, date_end]; they match when the period overlaps the range.
+  for (const [range, column] of [
+    [query.startDate, 'start_date'],
+    [query.completionDate, 'completion_date'],
+  ] as const) {
+    if (range?.from)
+      base.push(
+        sql`coalesce(${sql.ref(`s.${column}_end`)}, ${sql.ref(`s.${column}`)}) >= ${range.from}::date`,
+      );
+    if (range?.to) base.push(sql`${sql.ref(`s.${column}`)} <= ${range.to}::date`);
+  }
+  if (query.lastUpdate?.from) base.push(sql`s.last_update_post_date >= ${query.lastUpdate.from}::date`);
+  if (query.lastUpdate?.to) base.push(sql`s.last_update_post_date <= ${query.lastUpdate.to}::date`);
+
+  const facetFilters: Partial<Record<FacetName, Sql>> = {};
+  if (query.status) facetFilters.status = sql`s.overall_status = any(${query.status}::text[])`;
+  if (query.phase) facetFilters.phase = sql`s.phases && ${query.phase}::text[]`;
+  if (query.studyType) facetFilters.studyType = sql`s.study_type = any(${query.studyType}::text[])`;
+  if (query.sponsorClass)
+    facetFilters.sponsorClass = sql`s.lead_sponsor_class = any(${query.sponsorClass}::text[])`;
+  if (query.countries) facetFilters.country = sql`s.countries && ${query.countries}::text[]`;
+  if (query.hasResults !== undefined)
+    facetFilters.hasResults = sql`s.has_results = ${query.hasResults}::boolean`;
+  if (query.ageGroup) facetFilters.ageGroup = sql`s.std_ages && ${query.ageGroup}::text[]`;
+
+  return {
+    from: query.near ? nearFrom(query.near) : sql`studies s`,
+    base,
+    facetFilters,
+    rank: rank.length > 0 ? sql`(${sql.join(rank, sql` + `)})::float8` : null,
+    highlight: highlight.length > 0 ? sql.join(highlight, sql` || `) : null,
+    freeText: query.q !== undefined,
+    near: query.near ?? null,
+  };
+}
+
+/**
+ * Studies joined to their nearest site within the radius (`n.distance_m`). The earth_box test uses the
+ * GiST index on study_locations; the box is larger than the circle, so the exact distance is checked too.
+ * Sites without coordinates cannot match.
+ */
+function nearFrom(near: Near): Sql {
+  const origin = nearOrigin(near);
+  const meters = radiusMeters(near);
+  return sql`studies s join (
+    select l.nct_id, min(earth_distance(${origin}, ll_to_earth(l.lat, l.lon))) as distance_m
+    from study_locations l
+    where l.lat is not null and l.lon is not null
+      and earth_box(${origin}, ${meters}::float8) @> ll_to_earth(l.lat, l.lon)
+      and earth_distance(${origin}, ll_to_earth(l.lat, l.lon)) <= ${meters}::float8
+    group by l.nct_id
+  ) n on n.nct_id = s.nct_id`;
+}
+
+/** All predicates of the plan (plain and facet filters), or all but one facet's filter. */
+export function predicates(plan: SearchPlan, without?: FacetName): Sql {
+  const filters = Object.entries(plan.facetFilters)
+    .filter(([facet]) => facet !== without)
+    .map(([, filter]) => filter as Sql);
+  return sql.join([...plan.base, ...filters], sql` and `);
+}
+
+/** True when any facet filter is set. */
+export function hasFacetFilters(plan: SearchPlan): boolean {
+  return Object.keys(plan.facetFilters).length > 0;
+}

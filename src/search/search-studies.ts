@@ -1,0 +1,229 @@
+/**
+ * The search: validates the query, expands MeSH synonyms, then counts the matches up to the exact limit
+ * while fetching the ranked page and the sampled counts, counts the facets exactly when the matches are
+ * few, and offers a spelling correction when text found nothing. Every statement runs under the search
+ * statement_timeout.
+ */
+import type { Db } from '../store/db.ts';
+import { correctWords } from './did-you-mean.ts';
+import { meshSynonyms } from './mesh-synonyms.ts';
+import { countFacets, EXACT_COUNT_LIMIT, type Facets, probeMatches } from './search-counts.ts';
+import { decodeCursor, encodeCursor } from './search-cursor.ts';
+import { fetchPage, type PageRow, RANK_CANDIDATE_CAP } from './search-page.ts';
+import { buildSearchPlan } from './search-plan.ts';
+import {
+  effectiveSort,
+  hasText,
+  inUnit,
+  type Near,
+  parseSearchQuery,
+  type SearchQuery,
+  type SearchQueryInput,
+  type SearchSort,
+  TEXT_FIELDS,
+  type TextField,
+} from './search-query.ts';
+
+export interface NearestSite {
+  facility: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  /** The site's recruitment status. */
+  status: string | null;
+  lat: number;
+  lon: number;
+  /** Distance from the query's point, in the query's unit. */
+  distance: number;
+  unit: Near['unit'];
+}
+
+export interface StudyHit {
+  nctId: string;
+  briefTitle: string | null;
+  acronym: string | null;
+  overallStatus: string | null;
+  studyType: string | null;
+  phases: string[];
+  conditions: string[];
+  interventions: string[];
+  leadSponsor: string | null;
+  sponsorClass: string | null;
+  enrollment: number | null;
+  startDate: string | null;
+  completionDate: string | null;
+  lastUpdatePostDate: string | null;
+  hasResults: boolean;
+  countries: string[];
+  /** Relevance score (higher is better) when sorted by relevance, else null. */
+  score: number | null;
+  /** Brief summary fragments with the matched words between « and »; null without text. */
+  snippet: string | null;
+  /** With `near`: the study's nearest site with coordinates, within the radius. */
+  nearestSite: NearestSite | null;
+}
+
+export interface SearchResult {
+  studies: StudyHit[];
+  /** Matches of the whole query; estimated above 10,000 (then totalApproximate). */
+  total: number;
+  totalApproximate: boolean;
+  /** Pass as `cursor` (with the same query) for the next page; null on the last page. */
+  nextCursor: string | null;
+  sort: SearchSort;
+  order: 'asc' | 'desc';
+  /**
+   * 'full': every match was scored; 'capped': only the first RANK_CANDIDATE_CAP matches the index returned
+   * were scored and can be paged (sort by a date to page through all); null when not sorted by relevance.
+   */
+  ranking: 'full' | 'capped' | null;
+  facets: Facets | null;
+  facetsApproximate: boolean;
+  /** When text found nothing: the same query with its unknown words corrected, if that finds studies. */
+  didYouMean: { field: 'q' | TextField; text: string } | null;
+  /** Plain-language remarks on how the result was computed (approximate counts, geo coverage). */
+  notes: string[];
+}
+
+export interface SearchOptions {
+  /** statement_timeout of each search statement, in milliseconds. */
+  timeoutMs?: number;
+  /** Most matches scored for relevance (default RANK_CANDIDATE_CAP; the benchmark compares others). */
+  rankCandidateCap?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+export async function searchStudies(
+  db: Db,
+  input: SearchQueryInput,
+  options: SearchOptions = {},
+): Promise<SearchResult> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const rankCap = options.rankCandidateCap ?? RANK_CANDIDATE_CAP;
+  const query = parseSearchQuery(input);
+  const { sort, order } = effectiveSort(query);
+  const after = query.cursor ? decodeCursor(query, sort, query.cursor) : null;
+  const synonyms =
+    query.condition && query.meshExpansion ? await meshSynonyms(db, query.condition, timeoutMs) : [];
+  const plan = buildSearchPlan(query, synonyms);
+
+  // On a server pool the probe, the page and the sampled counts run at once on three connections: a broad
+  // query then costs its slowest statement, not their sum. The exact counts, needed when the facet base
+  // has at most EXACT_COUNT_LIMIT matches, follow the probe (its rows are then in cache). The embedded
+  // engine runs one statement at a time, so there the sample is only counted when the probe asks for it.
+  const concurrent = db.parallelism > 1;
+  const request = { sort, order, after, pageSize: query.pageSize, timeoutMs, rankCap };
+  const [probe, rows, speculative] = await Promise.all([
+    probeMatches(db, plan, timeoutMs),
+    fetchPage(db, plan, request),
+    concurrent ? countFacets(db, plan, { sample: true, withFacets: query.facets, timeoutMs }) : null,
+  ]);
+  const exactTotal = probe.matches <= EXACT_COUNT_LIMIT;
+  const sampled = probe.baseMatches > EXACT_COUNT_LIMIT;
+  const needCounts = query.facets || !exactTotal;
+  const counts = !needCounts
+    ? null
+    : sampled && speculative
+      ? speculative
+      : await countFacets(db, plan, { sample: sampled, withFacets: query.facets, timeoutMs });
+
+  const total = exactTotal ? probe.matches : Math.max(counts?.total ?? 0, EXACT_COUNT_LIMIT + 1);
+  const hasMore = rows.length > query.pageSize;
+  const pageRows = rows.slice(0, query.pageSize);
+  const last = pageRows.at(-1);
+  const isDateSort = sort === 'last_update' || sort === 'start_date' || sort === 'completion_date';
+  const nextCursor =
+    hasMore && last
+      ? encodeCursor(query, {
+          key: isDateSort ? (last.sort_key_text ?? '') : Number(last.sort_key),
+          nctId: last.nct_id,
+        })
+      : null;
+
+  const notes: string[] = [];
+  const ranking = sort === 'relevance' ? (total > rankCap ? 'capped' : 'full') : null;
+  if (ranking === 'capped')
+    notes.push(
+      `Relevance was scored for the first ${rankCap} of the matches the index returned; ` +
+        'sort by a date or add filters to see all matches.',
+    );
+  if (!exactTotal)
+    notes.push('The total is estimated from a 1-in-8 sample of studies (more than 10,000 matches).');
+  if (query.facets && sampled) notes.push('Facet counts are estimated from a 1-in-8 sample of studies.');
+  if (query.near)
+    notes.push('Distance search covers only sites with coordinates; sites without a geo point cannot match.');
+
+  const didYouMean =
+    probe.matches === 0 && hasText(query) ? await suggestCorrection(db, query, timeoutMs) : null;
+
+  return {
+    studies: pageRows.map((row) => toHit(row, sort, query.near)),
+    total,
+    totalApproximate: !exactTotal,
+    nextCursor,
+    sort,
+    order,
+    ranking,
+    facets: counts?.facets ?? null,
+    facetsApproximate: Boolean(query.facets && sampled),
+    didYouMean,
+    notes,
+  };
+}
+
+/** The first text field whose corrected words make the query find studies. */
+async function suggestCorrection(
+  db: Db,
+  query: SearchQuery,
+  timeoutMs: number,
+): Promise<SearchResult['didYouMean']> {
+  for (const field of ['q', ...TEXT_FIELDS.filter((f) => f !== 'id')] as const) {
+    const text = query[field];
+    if (!text) continue;
+    const corrected = await correctWords(db, text, timeoutMs);
+    if (!corrected) continue;
+    const plan = buildSearchPlan({ ...query, [field]: corrected }, []);
+    const probe = await probeMatches(db, plan, timeoutMs);
+    if (probe.matches > 0) return { field, text: corrected };
+  }
+  return null;
+}
+
+function toHit(row: PageRow, sort: SearchSort, near: Near | undefined): StudyHit {
+  const site =
+    near && row.site_lat !== null && row.site_lon !== null && row.site_distance_m !== null
+      ? {
+          facility: row.site_facility,
+          city: row.site_city,
+          state: row.site_state,
+          country: row.site_country,
+          status: row.site_status,
+          lat: row.site_lat,
+          lon: row.site_lon,
+          distance: inUnit(row.site_distance_m, near.unit),
+          unit: near.unit,
+        }
+      : null;
+  return {
+    nctId: row.nct_id,
+    briefTitle: row.brief_title,
+    acronym: row.acronym,
+    overallStatus: row.overall_status,
+    studyType: row.study_type,
+    phases: row.phases ?? [],
+    conditions: row.conditions ?? [],
+    interventions: row.intervention_names ?? [],
+    leadSponsor: row.lead_sponsor,
+    sponsorClass: row.lead_sponsor_class,
+    enrollment: row.enrollment,
+    startDate: row.start_date,
+    completionDate: row.completion_date,
+    lastUpdatePostDate: row.last_update_post_date,
+    hasResults: row.has_results,
+    countries: row.countries ?? [],
+    score: sort === 'relevance' ? Math.round(Number(row.sort_key) * 1e6) / 1e6 : null,
+    snippet: row.snippet,
+    nearestSite: site,
+  };
+}

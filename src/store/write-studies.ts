@@ -1,0 +1,179 @@
+/**
+ * Writes projected studies inside the caller's transaction: the wide `studies` row with its weighted search
+ * vector, the raw document, and the child rows. Used by the loader (new and changed studies) and by the
+ * rebuild (every study, re-derived from its stored document).
+ *
+ * Why a staging table: COPY is the fastest way in on both engines, but COPY cannot compute the search vector
+ * or upsert. The rows and their four search texts go into a temporary table (no WAL, dropped at commit),
+ * then one INSERT … SELECT … ON CONFLICT computes the tsvector in SQL and merges. The child rows and the
+ * documents need no computation: their old rows are deleted and the new ones COPYed straight in.
+ */
+import type { StudyProjection } from '../transform/study-projection.ts';
+import { copyLine } from './copy-text.ts';
+import type { Queryable } from './db.ts';
+import { CHILD_TABLES, STUDY_ROW_COLUMNS } from './study-columns.ts';
+
+const SEARCH_COLUMNS = ['search_a', 'search_b', 'search_c', 'search_d'] as const;
+const STAGE_COLUMNS = [...STUDY_ROW_COLUMNS, 'content_hash', ...SEARCH_COLUMNS] as const;
+const DOC_COLUMNS = ['nct_id', 'document'] as const;
+/** Typed columns the upsert overwrites (all but the key). */
+const UPDATABLE_COLUMNS = STUDY_ROW_COLUMNS.filter((c) => c !== 'nct_id');
+
+/**
+ * The weighted search document, from the four texts of the staging row. The two-argument to_tsvector
+ * with a regconfig constant is IMMUTABLE, the same expression a generated column would need. This is
+ * ~80% of the load's database CPU (postgres-search.md).
+ */
+const SEARCH_VECTOR_SQL = `
+    setweight(to_tsvector('english'::regconfig, coalesce(s.search_a, '')), 'A') ||
+    setweight(to_tsvector('english'::regconfig, coalesce(s.search_b, '')), 'B') ||
+    setweight(to_tsvector('english'::regconfig, coalesce(s.search_c, '')), 'C') ||
+    setweight(to_tsvector('english'::regconfig, coalesce(s.search_d, '')), 'D')`;
+
+/** Creates the per-transaction staging table: the studies columns plus the four search texts. */
+export async function createStudyStage(tx: Queryable): Promise<void> {
+  await tx.query(`
+    create temp table load_stage (
+      like studies including defaults,
+      search_a text, search_b text, search_c text, search_d text
+    ) on commit drop`);
+}
+
+/** COPYs the projections' rows, content hashes and search texts into load_stage. */
+export async function copyStudiesToStage(tx: Queryable, studies: readonly StudyProjection[]): Promise<void> {
+  let text = '';
+  for (const study of studies) {
+    text += copyLine(
+      {
+        ...study.row,
+        content_hash: study.contentHash,
+        search_a: study.search.a,
+        search_b: study.search.b,
+        search_c: study.search.c,
+        search_d: study.search.d,
+      },
+      STAGE_COLUMNS,
+    );
+  }
+  await tx.copyFrom('load_stage', STAGE_COLUMNS, text);
+}
+
+/**
+ * Inserts or replaces every staged study. A content change bumps `version` and `changed_at`; a study
+ * that was removed (missing from a snapshot, merged) and is loaded again is restored. `first_run_id`
+ * stays the run that first loaded the study.
+ */
+export async function upsertStagedStudies(tx: Queryable, runId: string): Promise<number> {
+  const columns = STUDY_ROW_COLUMNS.join(', ');
+  const result = await tx.query(
+    `
+    insert into studies (${columns}, search_vector, content_hash, version, first_run_id, last_run_id,
+                         loaded_at, changed_at, removed_at, removed_reason, merged_into)
+    select ${STUDY_ROW_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${SEARCH_VECTOR_SQL},
+           s.content_hash, 1, $1, $1, now(), now(), null, null, null
+    from load_stage s
+    on conflict (nct_id) do update set
+      ${UPDATABLE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(',\n      ')},
+      search_vector = excluded.search_vector,
+      version = studies.version + (studies.content_hash <> excluded.content_hash)::int,
+      changed_at = case when studies.content_hash <> excluded.content_hash then now() else studies.changed_at end,
+      content_hash = excluded.content_hash,
+      last_run_id = excluded.last_run_id,
+      loaded_at = now(),
+      removed_at = null,
+      removed_reason = null,
+      merged_into = null`,
+    [runId],
+  );
+  return result.rowCount;
+}
+
+/**
+ * Rewrites the derived columns of staged studies that already exist (`cds rebuild`): typed columns and
+ * the search vector. The content is the stored document itself, so `version`, `changed_at` and the run
+ * ids stay; `content_hash` is refreshed in case the hash's definition (its volatile fields) changed.
+ */
+export async function updateStagedStudies(tx: Queryable): Promise<number> {
+  const result = await tx.query(`
+    update studies t set
+      ${UPDATABLE_COLUMNS.map((c) => `${c} = s.${c}`).join(',\n      ')},
+      search_vector = ${SEARCH_VECTOR_SQL},
+      content_hash = s.content_hash
+    from load_stage s
+    where t.nct_id = s.nct_id`);
+  return result.rowCount;
+}
+
+/**
+ * Replaces the stored raw documents of `studies`, from the record texts as received when given (faster
+ * than re-serializing, and jsonb keeps their numbers exactly as written), else from the parsed documents.
+ */
+export async function replaceDocuments(
+  tx: Queryable,
+  studies: readonly StudyProjection[],
+  texts?: ReadonlyMap<string, string>,
+): Promise<void> {
+  await tx.query('delete from study_documents where nct_id = any($1::text[])', [studies.map((s) => s.nctId)]);
+  let copy = '';
+  for (const study of studies) {
+    const text = texts?.get(study.nctId) ?? JSON.stringify(study.document);
+    copy += copyLine({ nct_id: study.nctId, document: jsonbSafe(text) }, DOC_COLUMNS);
+  }
+  await tx.copyFrom('study_documents', DOC_COLUMNS, copy);
+}
+
+/**
+ * jsonb rejects the escape \u0000 (PostgreSQL text cannot hold NUL), which would fail the whole batch.
+ * Such a document is stored with \ufffd in its place; the transform has already warned about the field.
+ * A backslash-escaped backslash followed by "u0000" (an even run of backslashes) is ordinary text and kept.
+ */
+export function jsonbSafe(json: string): string {
+  if (!json.includes('\\u0000')) return json;
+  return json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+}
+
+/** Replaces every child row of `studies`: delete by study, then one COPY per child table. */
+export async function replaceChildren(tx: Queryable, studies: readonly StudyProjection[]): Promise<number> {
+  const ids = studies.map((s) => s.nctId);
+  let written = 0;
+  for (const { table, key, columns } of CHILD_TABLES) {
+    await tx.query(`delete from ${table} where nct_id = any($1::text[])`, [ids]);
+    const copyColumns = ['nct_id', ...columns];
+    let text = '';
+    for (const study of studies) {
+      for (const row of study.children[key]) {
+        text += copyLine({ ...row, nct_id: study.nctId }, copyColumns);
+        written++;
+      }
+    }
+    if (text !== '') await tx.copyFrom(table, copyColumns, text);
+  }
+  return written;
+}
+
+/** Loader path: stage, upsert, replace documents and children. Returns the child rows written. */
+export async function writeLoadedStudies(
+  tx: Queryable,
+  studies: readonly StudyProjection[],
+  runId: string,
+  documentTexts?: ReadonlyMap<string, string>,
+): Promise<number> {
+  if (studies.length === 0) return 0;
+  await createStudyStage(tx);
+  await copyStudiesToStage(tx, studies);
+  await upsertStagedStudies(tx, runId);
+  await replaceDocuments(tx, studies, documentTexts);
+  return replaceChildren(tx, studies);
+}
+
+/** Rebuild path: stage, update derived columns, replace children; documents are the source, untouched. */
+export async function writeRebuiltStudies(
+  tx: Queryable,
+  studies: readonly StudyProjection[],
+): Promise<number> {
+  if (studies.length === 0) return 0;
+  await createStudyStage(tx);
+  await copyStudiesToStage(tx, studies);
+  await updateStagedStudies(tx);
+  return replaceChildren(tx, studies);
+}

@@ -1,0 +1,65 @@
+/**
+ * The load half of the flow: landed records → validate → transform → load, recorded as steps of a run.
+ * Used by `cds load <path>` (a run of its own) and by `cds sync` (after its download step).
+ */
+import { CdsError } from '../errors.ts';
+import { readLanded } from '../landing/read-landed.ts';
+import { refreshSearchTerms } from '../search/refresh-search-terms.ts';
+import type { Logger } from '../log.ts';
+import type { RunLog } from '../runs/run-log.ts';
+import type { Db } from '../store/db.ts';
+import { type LoadProgress, type LoadResult, loadStudies } from '../store/load-studies.ts';
+
+export interface LoadLandedOptions {
+  db: Db;
+  run: RunLog;
+  /** A landing run directory, a directory of .json files, a .zip, .ndjson or JSON array file. */
+  path: string;
+  /** The input is the whole registry: studies absent from it are marked removed afterwards. */
+  snapshot?: boolean;
+  logger: Logger;
+  signal?: AbortSignal;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export async function loadLanded(options: LoadLandedOptions): Promise<LoadResult> {
+  const { db, run, logger } = options;
+  const result = await run.step('load', async (progress) => {
+    const outcome = await loadStudies(db, readLanded(options.path, { signal: options.signal }), {
+      runId: run.id,
+      snapshot: options.snapshot ?? false,
+      signal: options.signal,
+      onProgress: (p) => {
+        progress({ ...p });
+        options.onProgress?.(p);
+      },
+    });
+    if (outcome.status !== 'succeeded') {
+      await run.addCounts(flatCounts(outcome));
+      throw new CdsError(
+        'BAD_INPUT',
+        outcome.status === 'aborted'
+          ? 'The load was stopped; batches already committed stay loaded, run it again to finish.'
+          : `The load failed: ${outcome.errors.join('; ')}`,
+      );
+    }
+    return { ...outcome, result: outcome, counts: flatCounts(outcome) };
+  });
+  await run.addCounts(result.counts);
+  logger.info('load finished', result.counts);
+  // Typeahead terms, did-you-mean vocabulary and MeSH synonyms follow the data: refresh them when it changed.
+  const c = result.result.counts;
+  if (c.inserted + c.updated + c.removed + c.merged > 0) {
+    const terms = await run.step('index', async () => ({ counts: { ...(await refreshSearchTerms(db)) } }));
+    logger.info('search terms refreshed', terms.counts);
+  }
+  return result.result;
+}
+
+/** The run's counts: numbers only, warnings by code flattened to `warnings.<code>`. */
+export function flatCounts(result: LoadResult): Record<string, number> {
+  const { warningsByCode, ...numbers } = result.counts;
+  const out: Record<string, number> = { ...numbers };
+  for (const [code, n] of Object.entries(warningsByCode)) out[`warnings.${code}`] = n;
+  return out;
+}
