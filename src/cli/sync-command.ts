@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import { CdsError } from '../errors.ts';
 import { readManifest } from '../landing/landing-run.ts';
 import { startRun } from '../runs/run-log.ts';
+import { refreshSearchTerms } from '../search/refresh-search-terms.ts';
 import type { DownloadMode } from '../source/download-run.ts';
 import { openMigratedDb } from '../store/open-migrated-db.ts';
+import { rebuildStudies } from '../store/rebuild-studies.ts';
 import { loadLanded } from '../sync/load-landed.ts';
 import { runSync } from '../sync/run-sync.ts';
 import type { CliContext } from './cli-context.ts';
@@ -43,7 +45,11 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           'a full sync on the embedded database works but is slow for 10 GB; set DATABASE_URL for the whole registry',
         );
       const db = await openMigratedDb(config);
-      const progress = createProgressReporter({ isTTY: context.io.isTTY, logger: context.logger, label: 'sync' });
+      const progress = createProgressReporter({
+        isTTY: context.io.isTTY,
+        logger: context.logger,
+        label: 'sync',
+      });
       try {
         const result = await runSync({
           db,
@@ -53,7 +59,9 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           onProgress: (p) => progress.update(p),
         });
         progress.done();
-        context.io.out(`run ${result.runId} succeeded (source data ${result.dataTimestamp})\n${countsTable(result.counts)}`);
+        context.io.out(
+          `run ${result.runId} succeeded (source data ${result.dataTimestamp})\n${countsTable(result.counts)}`,
+        );
       } finally {
         progress.done();
         await db.close();
@@ -62,7 +70,9 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
 
   program
     .command('load')
-    .description('load studies from landed files, offline: a landing run dir, a dir of .json, a .zip, .ndjson or JSON array')
+    .description(
+      'load studies from landed files, offline: a landing run dir, a dir of .json, a .zip, .ndjson or JSON array',
+    )
     .argument('<path>', 'what to load')
     .option('--snapshot', 'the input is the whole registry: mark studies absent from it as removed')
     .action(async (inputPath: string, options: { snapshot?: boolean }) => {
@@ -75,7 +85,11 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           `${inputPath} is an incomplete landing run (its download stopped). Finish it with \`cds download --resume ${inputPath}\` first.`,
         );
       const db = await openMigratedDb(config);
-      const progress = createProgressReporter({ isTTY: context.io.isTTY, logger: context.logger, label: 'load' });
+      const progress = createProgressReporter({
+        isTTY: context.io.isTTY,
+        logger: context.logger,
+        label: 'load',
+      });
       try {
         const run = await startRun(db, { kind: 'load', params: { path: inputPath, snapshot } });
         try {
@@ -91,6 +105,54 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           await run.succeed();
           progress.done();
           context.io.out(`run ${run.id} succeeded\n${countsTable(flat(result.counts))}`);
+        } catch (error) {
+          await run.fail(error).catch(() => {});
+          throw error;
+        }
+      } finally {
+        progress.done();
+        await db.close();
+      }
+    });
+
+  registerRebuildCommand(program, context);
+}
+
+function registerRebuildCommand(program: Command, context: CliContext): void {
+  program
+    .command('rebuild')
+    .description('re-derive every typed column, child row and search vector from the stored raw documents')
+    .option(
+      '--drop-indexes',
+      'drop the search indexes meanwhile and build them once at the end (faster; search is slow meanwhile)',
+    )
+    .action(async (options: { dropIndexes?: boolean }) => {
+      const db = await openMigratedDb(context.loadConfig());
+      const progress = createProgressReporter({
+        isTTY: context.io.isTTY,
+        logger: context.logger,
+        label: 'rebuild',
+      });
+      try {
+        const run = await startRun(db, {
+          kind: 'rebuild',
+          params: { dropIndexes: options.dropIndexes ?? false },
+        });
+        try {
+          const result = await run.step('transform', async () => {
+            const outcome = await rebuildStudies(db, {
+              rebuildIndexes: options.dropIndexes ?? false,
+              onProgress: (p) => progress.update({ step: 'load', ...p }),
+            });
+            if (outcome.status !== 'succeeded')
+              throw new CdsError('BAD_INPUT', `The rebuild ${outcome.status}: ${outcome.errors.join('; ')}`);
+            return { ...outcome, counts: flat(outcome.counts) };
+          });
+          await run.addCounts(result.counts);
+          await run.step('index', async () => ({ counts: { ...(await refreshSearchTerms(db)) } }));
+          await run.succeed();
+          progress.done();
+          context.io.out(`run ${run.id} succeeded\n${countsTable(result.counts)}`);
         } catch (error) {
           await run.fail(error).catch(() => {});
           throw error;

@@ -49,15 +49,7 @@ export async function startConsoleServer(
     db: t.db,
     config,
     logger: silentLogger,
-    sync: (o) =>
-      runSync({
-        db: t.db,
-        config,
-        logger: silentLogger,
-        trigger: o.trigger,
-        pageSize: 25,
-        ...(o.signal ? { signal: o.signal } : {}),
-      }),
+    sync: (o) => runSync({ db: t.db, config, logger: silentLogger, pageSize: 25, ...o }),
     pollIntervalMs: 200,
     backfillMs: 0,
   });
