@@ -4,9 +4,9 @@
  */
 import { CdsError } from '../errors.ts';
 import { readLanded } from '../landing/read-landed.ts';
-import { refreshSearchTerms } from '../search/refresh-search-terms.ts';
 import type { Logger } from '../log.ts';
 import type { RunLog } from '../runs/run-log.ts';
+import { refreshSearchTerms } from '../search/refresh-search-terms.ts';
 import type { Db } from '../store/db.ts';
 import { type LoadProgress, type LoadResult, loadStudies } from '../store/load-studies.ts';
 

@@ -36,8 +36,12 @@ describe('cds sync and cds load', () => {
     let out = '';
     let err = '';
     const code = await main(args, {
-      out: (text) => void (out += text),
-      err: (text) => void (err += text),
+      out: (text) => {
+        out += text;
+      },
+      err: (text) => {
+        err += text;
+      },
       isTTY: false,
     });
     return { code, out, err };
