@@ -50,6 +50,11 @@ export type FakeFault = { times?: number; path?: string | RegExp } & (
   | { kind: 'truncated-body' }
   /** Answers a request that carries a pageToken with 400, as an expired token. */
   | { kind: 'expired-token' }
+  /**
+   * The bulk zip with the compressed bytes of one entry damaged (its central directory intact, so the zip
+   * opens and counts its entries; that entry fails to inflate or its CRC-32 does not match).
+   */
+  | { kind: 'corrupt-zip-entry'; nctId: string }
 );
 
 export interface FakeRequest {
@@ -80,6 +85,19 @@ export interface FakeCtgovOptions {
 }
 
 const API = '/api/v2';
+
+/** A copy of `zip` with bytes in the middle of the compressed data of the entry `<nn>/<nctId>.json` flipped. */
+export function corruptZipEntry(zip: Buffer, nctId: string): Buffer {
+  const copy = Buffer.from(zip);
+  const name = Buffer.from(`${nctId.slice(-2)}/${nctId}.json`);
+  // The first occurrence of the name is in the entry's local header (the central directory comes last).
+  const at = copy.indexOf(name);
+  const header = at - 30;
+  if (at < 0 || copy.readUInt32LE(header) !== 0x04034b50) throw new Error(`no zip entry for ${nctId}`);
+  const data = at + name.length + copy.readUInt16LE(header + 28);
+  for (let i = 8; i < 40; i++) copy[data + i] = (copy[data + i] ?? 0) ^ 0xa5;
+  return copy;
+}
 
 export async function startFakeCtgov(options: FakeCtgovOptions = {}): Promise<FakeCtgov> {
   let studies: FakeStudy[] = (options.studies ?? loadFixtureStudies()).map(toFakeStudy);
@@ -220,6 +238,7 @@ export async function startFakeCtgov(options: FakeCtgovOptions = {}): Promise<Fa
       }
       const reply = await answer(req);
       const headers = { 'content-type': reply.type, ...(reply.headers ?? {}) };
+      if (fault?.kind === 'corrupt-zip-entry') reply.body = corruptZipEntry(reply.body, fault.nctId);
       const half = reply.body.subarray(0, Math.floor(reply.body.length / 2));
       if (fault?.kind === 'truncated-body') {
         res.writeHead(reply.status, { ...headers, 'content-length': String(half.length) });
