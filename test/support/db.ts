@@ -6,8 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { MIGRATIONS_DIR } from '../../src/store/migrate.ts';
 import type { Db } from '../../src/store/db.ts';
+import { MIGRATIONS_DIR } from '../../src/store/migrate.ts';
 import { openPostgresDb } from '../../src/store/postgres-db.ts';
 
 /** The server the tests use; CI creates nothing else on it than `cds_test_*` databases. */

@@ -14,7 +14,9 @@ export default async function setup(): Promise<() => Promise<void>> {
   await admin.connect();
   try {
     await admin.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK]);
-    const { rows } = await admin.query(`select datistemplate from pg_database where datname = $1`, [TEMPLATE_DB]);
+    const { rows } = await admin.query(`select datistemplate from pg_database where datname = $1`, [
+      TEMPLATE_DB,
+    ]);
     if (rows[0]?.datistemplate) return async () => {};
     // A template left half-made by a killed run is not marked as template: make it again.
     await admin.query(`drop database if exists ${TEMPLATE_DB} with (force)`);
