@@ -1,17 +1,36 @@
 /** `cds sync` (download + load, the daily flow) and `cds load <path>` (the load half, offline). */
 import type { Command } from 'commander';
+import type { Config } from '../config.ts';
 import { CdsError } from '../errors.ts';
 import { readManifest } from '../landing/landing-run.ts';
-import { startRun } from '../runs/run-log.ts';
+import { withRun } from '../runs/run-log.ts';
 import { refreshSearchTerms } from '../search/refresh-search-terms.ts';
 import type { DownloadMode } from '../source/download-run.ts';
+import type { Db } from '../store/db.ts';
 import { openMigratedDb } from '../store/open-migrated-db.ts';
 import { rebuildStudies } from '../store/rebuild-studies.ts';
 import { loadLanded } from '../sync/load-landed.ts';
 import { runSync } from '../sync/run-sync.ts';
 import type { CliContext } from './cli-context.ts';
 import { formatTable } from './format-table.ts';
-import { createProgressReporter } from './progress.ts';
+import { createProgressReporter, type ProgressReporter } from './progress.ts';
+
+/** Opens the migrated database and a progress reporter for `fn`, and closes both however it ends. */
+async function withDbAndProgress<T>(
+  context: CliContext,
+  label: string,
+  fn: (db: Db, progress: ProgressReporter) => Promise<T>,
+  config: Config = context.loadConfig(),
+): Promise<T> {
+  const db = await openMigratedDb(config);
+  const progress = createProgressReporter({ isTTY: context.io.isTTY, logger: context.logger, label });
+  try {
+    return await fn(db, progress);
+  } finally {
+    progress.done();
+    await db.close();
+  }
+}
 
 function countsTable(counts: Record<string, number>): string {
   const rows = Object.entries(counts).map(([name, value]) => ({ name, value }));
@@ -44,28 +63,24 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
         context.logger.warn(
           'a full sync on the embedded database works but is slow for 10 GB; set DATABASE_URL for the whole registry',
         );
-      const db = await openMigratedDb(config);
-      const progress = createProgressReporter({
-        isTTY: context.io.isTTY,
-        logger: context.logger,
-        label: 'sync',
-      });
-      try {
-        const result = await runSync({
-          db,
-          config,
-          logger: context.logger,
-          mode,
-          onProgress: (p) => progress.update(p),
-        });
-        progress.done();
-        context.io.out(
-          `run ${result.runId} succeeded (source data ${result.dataTimestamp})\n${countsTable(result.counts)}`,
-        );
-      } finally {
-        progress.done();
-        await db.close();
-      }
+      await withDbAndProgress(
+        context,
+        'sync',
+        async (db, progress) => {
+          const result = await runSync({
+            db,
+            config,
+            logger: context.logger,
+            mode,
+            onProgress: (p) => progress.update(p),
+          });
+          progress.done();
+          context.io.out(
+            `run ${result.runId} succeeded (source data ${result.dataTimestamp})\n${countsTable(result.counts)}`,
+          );
+        },
+        config,
+      );
     });
 
   program
@@ -76,7 +91,6 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
     .argument('<path>', 'what to load')
     .option('--snapshot', 'the input is the whole registry: mark studies absent from it as removed')
     .action(async (inputPath: string, options: { snapshot?: boolean }) => {
-      const config = context.loadConfig();
       const manifest = await readManifest(inputPath).catch(() => undefined);
       const snapshot = options.snapshot ?? manifest?.kind === 'full';
       if (manifest && !manifest.complete)
@@ -84,15 +98,9 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           'BAD_INPUT',
           `${inputPath} is an incomplete landing run (its download stopped). Finish it with \`cds download --resume ${inputPath}\` first.`,
         );
-      const db = await openMigratedDb(config);
-      const progress = createProgressReporter({
-        isTTY: context.io.isTTY,
-        logger: context.logger,
-        label: 'load',
-      });
-      try {
-        const run = await startRun(db, { kind: 'load', params: { path: inputPath, snapshot } });
-        try {
+      await withDbAndProgress(context, 'load', async (db, progress) => {
+        const params = { path: inputPath, snapshot };
+        await withRun(db, { kind: 'load', params }, async (run) => {
           if (manifest) await run.setLanding(inputPath, manifest.dataTimestamp);
           const result = await loadLanded({
             db,
@@ -102,17 +110,10 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
             logger: context.logger.child({ runId: run.id }),
             onProgress: (p) => progress.update({ step: 'load', ...p }),
           });
-          await run.succeed();
           progress.done();
           context.io.out(`run ${run.id} succeeded\n${countsTable(flat(result.counts))}`);
-        } catch (error) {
-          await run.fail(error).catch(() => {});
-          throw error;
-        }
-      } finally {
-        progress.done();
-        await db.close();
-      }
+        });
+      });
     });
 
   registerRebuildCommand(program, context);
@@ -127,21 +128,12 @@ function registerRebuildCommand(program: Command, context: CliContext): void {
       'drop the search indexes meanwhile and build them once at the end (faster; search is slow meanwhile)',
     )
     .action(async (options: { dropIndexes?: boolean }) => {
-      const db = await openMigratedDb(context.loadConfig());
-      const progress = createProgressReporter({
-        isTTY: context.io.isTTY,
-        logger: context.logger,
-        label: 'rebuild',
-      });
-      try {
-        const run = await startRun(db, {
-          kind: 'rebuild',
-          params: { dropIndexes: options.dropIndexes ?? false },
-        });
-        try {
+      const dropIndexes = options.dropIndexes ?? false;
+      await withDbAndProgress(context, 'rebuild', (db, progress) =>
+        withRun(db, { kind: 'rebuild', params: { dropIndexes } }, async (run) => {
           const result = await run.step('transform', async () => {
             const outcome = await rebuildStudies(db, {
-              rebuildIndexes: options.dropIndexes ?? false,
+              rebuildIndexes: dropIndexes,
               onProgress: (p) => progress.update({ step: 'load', ...p }),
             });
             if (outcome.status !== 'succeeded')
@@ -150,17 +142,10 @@ function registerRebuildCommand(program: Command, context: CliContext): void {
           });
           await run.addCounts(result.counts);
           await run.step('index', async () => ({ counts: { ...(await refreshSearchTerms(db)) } }));
-          await run.succeed();
           progress.done();
           context.io.out(`run ${run.id} succeeded\n${countsTable(result.counts)}`);
-        } catch (error) {
-          await run.fail(error).catch(() => {});
-          throw error;
-        }
-      } finally {
-        progress.done();
-        await db.close();
-      }
+        }),
+      );
     });
 }
 

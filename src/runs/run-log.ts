@@ -132,6 +132,23 @@ export async function startRun(db: Db, options: StartRunOptions): Promise<RunLog
   };
 }
 
+/** Starts a run, runs `fn` with it and records its success, or its failure (rethrown). */
+export async function withRun<T>(
+  db: Db,
+  options: StartRunOptions,
+  fn: (run: RunLog) => Promise<T>,
+): Promise<T> {
+  const run = await startRun(db, options);
+  try {
+    const result = await fn(run);
+    await run.succeed();
+    return result;
+  } catch (error) {
+    await run.fail(error).catch(() => {});
+    throw error;
+  }
+}
+
 /**
  * Marks runs whose process died (still 'running', heartbeat older than `staleAfterMs`) as failed, with
  * their running steps. Returns the ids. Called before every run starts and by the scheduler.

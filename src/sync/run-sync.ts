@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { startRun } from '../runs/run-log.ts';
+import { withRun } from '../runs/run-log.ts';
 import { getState, setState, WATERMARK_KEY, type Watermark } from '../runs/sync-state.ts';
 import { type CtgovClient, createCtgovClientFromConfig } from '../source/ctgov-client.ts';
 import { type DownloadMode, type DownloadProgressEvent, downloadRun } from '../source/download-run.ts';
@@ -52,14 +52,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
     requested.kind === 'incremental' && requested.since === undefined && watermark
       ? { kind: 'incremental', watermark: watermark.dataTimestamp }
       : requested;
-  const run = await startRun(db, {
-    kind: 'sync',
-    trigger: options.trigger ?? 'cli',
-    params: { ...mode, ...options.params },
-  });
-  options.onRunStarted?.(run.id);
-  const log = logger.child({ runId: run.id });
-  try {
+  const params = { ...mode, ...options.params };
+  return withRun(db, { kind: 'sync', trigger: options.trigger ?? 'cli', params }, async (run) => {
+    options.onRunStarted?.(run.id);
+    const log = logger.child({ runId: run.id });
     const download = await run.step('download', async (progress) => {
       const result = await downloadRun({
         config,
@@ -91,10 +87,6 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
       (!watermark || dataTimestamp > watermark.dataTimestamp)
     )
       await setState(db, WATERMARK_KEY, { dataTimestamp, runId: run.id } satisfies Watermark);
-    await run.succeed();
     return { runId: run.id, runDir: download.runDir, dataTimestamp, counts: flatCounts(loaded) };
-  } catch (error) {
-    await run.fail(error).catch(() => {});
-    throw error;
-  }
+  });
 }
