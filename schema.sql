@@ -1,3 +1,5 @@
+CREATE SCHEMA warehouse;
+
 CREATE EXTENSION IF NOT EXISTS cube WITH SCHEMA public;
 
 CREATE EXTENSION IF NOT EXISTS earthdistance WITH SCHEMA public;
@@ -5,6 +7,86 @@ CREATE EXTENSION IF NOT EXISTS earthdistance WITH SCHEMA public;
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;
+
+CREATE FUNCTION public.refresh_search_terms() RETURNS void
+    LANGUAGE plpgsql
+    AS $_$
+begin
+  delete from search_terms;
+  insert into search_terms (kind, term, study_count)
+  select kind, mode() within group (order by term), count(distinct nct_id)
+  from (
+    select 'condition' as kind, nct_id, unnest(conditions) as term from studies where removed_at is null
+    union all
+    select 'intervention', nct_id, unnest(intervention_names) from studies where removed_at is null
+    union all
+    select 'sponsor', nct_id, lead_sponsor from studies where removed_at is null and lead_sponsor is not null
+    union all
+    select 'sponsor', nct_id, unnest(collaborators) from studies where removed_at is null
+    union all
+    select 'mesh', nct_id,
+      unnest(condition_mesh_terms || condition_mesh_ancestors || intervention_mesh_terms || intervention_mesh_ancestors)
+    from studies where removed_at is null
+  ) t
+  where length(btrim(term)) between 1 and 300
+  group by kind, lower(btrim(term));
+
+  insert into search_terms (kind, term, study_count)
+  select 'word', word, ndoc
+  from ts_stat($q$select to_tsvector('simple'::regconfig, coalesce(brief_title, '') || ' '
+      || coalesce(official_title, '') || ' ' || search_join(conditions) || ' ' || search_join(intervention_names))
+    from studies where removed_at is null$q$)
+  where length(word) between 3 and 40 and word ~ '^[[:alpha:]][[:alpha:]-]*$';
+
+  delete from search_synonyms;
+  insert into search_synonyms (synonym, mesh_term, study_count)
+  select min(m.as_found), m.term, count(distinct m.nct_id)
+  from study_mesh m
+  join studies s on s.nct_id = m.nct_id and s.removed_at is null
+  where m.domain = 'condition' and m.relation = 'leaf' and m.as_found is not null
+    and lower(m.as_found) <> lower(m.term)
+  group by lower(m.as_found), m.term;
+end
+$_$;
+
+CREATE FUNCTION public.search_join(parts text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN COALESCE(array_to_string(parts, ' '::text), ''::text);
+
+CREATE FUNCTION public.search_condition_vector(conditions text[], keywords text[], brief_title text, official_title text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((setweight(to_tsvector('english'::regconfig, public.search_join(conditions)), 'A'::"char") || setweight(to_tsvector('english'::regconfig, ((COALESCE(brief_title, ''::text) || ' '::text) || COALESCE(official_title, ''::text))), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, public.search_join(keywords)), 'C'::"char"));
+
+CREATE FUNCTION public.search_intervention_vector(names text[], mesh_terms text[], mesh_ancestors text[]) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((setweight(to_tsvector('english'::regconfig, public.search_join(names)), 'A'::"char") || setweight(to_tsvector('english'::regconfig, public.search_join(mesh_terms)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, public.search_join(mesh_ancestors)), 'C'::"char"));
+
+CREATE FUNCTION public.search_location_vector(facility text, city text, state text, country text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN to_tsvector('simple'::regconfig, ((((((COALESCE(facility, ''::text) || ' '::text) || COALESCE(city, ''::text)) || ' '::text) || COALESCE(state, ''::text)) || ' '::text) || COALESCE(country, ''::text)));
+
+CREATE FUNCTION public.search_mesh_vector(mesh_terms text[], mesh_ancestors text[]) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (setweight(to_tsvector('english'::regconfig, public.search_join(mesh_terms)), 'A'::"char") || setweight(to_tsvector('english'::regconfig, public.search_join(mesh_ancestors)), 'B'::"char"));
+
+CREATE FUNCTION public.search_outcome_vector(measure text, description text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN to_tsvector('english'::regconfig, ((COALESCE(measure, ''::text) || ' '::text) || COALESCE(description, ''::text)));
+
+CREATE FUNCTION public.search_sponsor_vector(lead_sponsor text, collaborators text[], organization text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN to_tsvector('english'::regconfig, ((((COALESCE(lead_sponsor, ''::text) || ' '::text) || public.search_join(collaborators)) || ' '::text) || COALESCE(organization, ''::text)));
+
+CREATE FUNCTION public.search_title_vector(brief_title text, official_title text, acronym text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN to_tsvector('english'::regconfig, ((((COALESCE(acronym, ''::text) || ' '::text) || COALESCE(brief_title, ''::text)) || ' '::text) || COALESCE(official_title, ''::text)));
+
+CREATE TABLE public.event_consumers (
+    name text NOT NULL,
+    source text NOT NULL,
+    "position" bigint DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
 
 CREATE TABLE public.kysely_migration (
     name character varying(255) NOT NULL,
@@ -14,6 +96,30 @@ CREATE TABLE public.kysely_migration (
 CREATE TABLE public.kysely_migration_lock (
     id character varying(255) NOT NULL,
     is_locked integer DEFAULT 0 NOT NULL
+);
+
+CREATE TABLE public.outbox (
+    seq bigint NOT NULL,
+    event_id text NOT NULL,
+    type text NOT NULL,
+    nct_id text NOT NULL,
+    version integer NOT NULL,
+    run_id text,
+    occurred_at timestamp with time zone NOT NULL,
+    payload jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    published_seq bigint,
+    published_at timestamp with time zone,
+    CONSTRAINT outbox_type_check CHECK ((type = ANY (ARRAY['study.created'::text, 'study.updated'::text, 'study.removed'::text])))
+);
+
+ALTER TABLE public.outbox ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.outbox_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 CREATE TABLE public.quarantine (
@@ -34,6 +140,12 @@ ALTER TABLE public.quarantine ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+CREATE UNLOGGED TABLE public.run_seen (
+    run_id text NOT NULL,
+    nct_id text NOT NULL,
+    last_update_post_date date
 );
 
 CREATE TABLE public.run_steps (
@@ -93,6 +205,70 @@ CREATE TABLE public.runs (
     error text,
     CONSTRAINT runs_kind_check CHECK ((kind = ANY (ARRAY['sync'::text, 'load'::text, 'download'::text, 'rebuild'::text, 'reconcile'::text]))),
     CONSTRAINT runs_state_check CHECK ((state = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text])))
+);
+
+CREATE TABLE public.saved_search_matches (
+    search_id bigint NOT NULL,
+    nct_id text NOT NULL
+);
+
+CREATE TABLE public.saved_searches (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    query jsonb NOT NULL,
+    mesh_synonyms text[] DEFAULT '{}'::text[] NOT NULL,
+    webhook_url text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE public.saved_searches ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.saved_searches_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.search_alerts (
+    id bigint NOT NULL,
+    search_id bigint NOT NULL,
+    kind text NOT NULL,
+    nct_id text NOT NULL,
+    version integer NOT NULL,
+    event_id text NOT NULL,
+    occurred_at timestamp with time zone NOT NULL,
+    changes jsonb NOT NULL,
+    reason text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone,
+    delivered_at timestamp with time zone,
+    failed_at timestamp with time zone,
+    last_error text,
+    CONSTRAINT search_alerts_kind_check CHECK ((kind = ANY (ARRAY['added'::text, 'changed'::text, 'removed'::text])))
+);
+
+ALTER TABLE public.search_alerts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.search_alerts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.search_synonyms (
+    synonym text NOT NULL,
+    mesh_term text NOT NULL,
+    study_count integer NOT NULL
+);
+
+CREATE TABLE public.search_terms (
+    kind text NOT NULL,
+    term text NOT NULL,
+    study_count integer NOT NULL,
+    CONSTRAINT search_terms_kind_check CHECK ((kind = ANY (ARRAY['condition'::text, 'intervention'::text, 'sponsor'::text, 'mesh'::text, 'word'::text])))
 );
 
 CREATE TABLE public.studies (
@@ -186,6 +362,7 @@ CREATE TABLE public.studies (
     removed_at timestamp with time zone,
     removed_reason text,
     merged_into text,
+    search_sample boolean GENERATED ALWAYS AS (((hashtext(nct_id) & 7) = 0)) STORED,
     CONSTRAINT studies_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT studies_removed_reason_check CHECK ((removed_reason = ANY (ARRAY['missing_from_snapshot'::text, 'merged'::text])))
 );
@@ -279,11 +456,156 @@ CREATE TABLE public.study_sponsors (
     CONSTRAINT study_sponsors_role_check CHECK ((role = ANY (ARRAY['lead'::text, 'collaborator'::text])))
 );
 
+CREATE TABLE public.study_versions (
+    nct_id text NOT NULL,
+    version integer NOT NULL,
+    content_hash text NOT NULL,
+    schema_version integer NOT NULL,
+    document jsonb NOT NULL,
+    run_id text,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone,
+    removed_at timestamp with time zone,
+    removed_reason text,
+    CONSTRAINT study_versions_removed_reason_check CHECK ((removed_reason = ANY (ARRAY['missing_from_snapshot'::text, 'merged'::text])))
+);
+
 CREATE TABLE public.sync_state (
     key text NOT NULL,
     value jsonb NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
+
+CREATE TABLE warehouse.bridge_study_condition (
+    study_key bigint NOT NULL,
+    condition_key bigint NOT NULL,
+    relation text NOT NULL,
+    CONSTRAINT bridge_study_condition_relation_check CHECK ((relation = ANY (ARRAY['listed'::text, 'mesh'::text, 'ancestor'::text])))
+);
+
+CREATE TABLE warehouse.bridge_study_country (
+    study_key bigint NOT NULL,
+    country_key bigint NOT NULL,
+    site_count integer NOT NULL
+);
+
+CREATE TABLE warehouse.dim_condition (
+    condition_key bigint NOT NULL,
+    mesh_id text,
+    term text NOT NULL
+);
+
+ALTER TABLE warehouse.dim_condition ALTER COLUMN condition_key ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME warehouse.dim_condition_condition_key_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE warehouse.dim_country (
+    country_key bigint NOT NULL,
+    name text NOT NULL
+);
+
+ALTER TABLE warehouse.dim_country ALTER COLUMN country_key ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME warehouse.dim_country_country_key_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE warehouse.dim_date (
+    date_key integer NOT NULL,
+    date date NOT NULL,
+    year integer NOT NULL,
+    quarter integer NOT NULL,
+    month integer NOT NULL,
+    day integer NOT NULL,
+    iso_week integer NOT NULL,
+    iso_day_of_week integer NOT NULL
+);
+
+CREATE TABLE warehouse.dim_sponsor (
+    sponsor_key bigint NOT NULL,
+    name text NOT NULL,
+    class text
+);
+
+ALTER TABLE warehouse.dim_sponsor ALTER COLUMN sponsor_key ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME warehouse.dim_sponsor_sponsor_key_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE warehouse.dim_study (
+    study_key bigint NOT NULL,
+    nct_id text NOT NULL,
+    version integer NOT NULL,
+    registry text NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone,
+    is_current boolean NOT NULL,
+    closed_reason text,
+    brief_title text,
+    overall_status text,
+    phases text[] NOT NULL,
+    study_type text,
+    enrollment integer,
+    enrollment_type text,
+    start_date date,
+    primary_completion_date date,
+    completion_date date,
+    first_posted date,
+    results_first_posted date,
+    last_update_posted date,
+    lead_sponsor text,
+    lead_sponsor_class text,
+    site_count integer NOT NULL,
+    country_count integer NOT NULL,
+    has_results boolean NOT NULL,
+    changes jsonb NOT NULL,
+    restored boolean DEFAULT false NOT NULL,
+    opened_by_event text NOT NULL,
+    closed_by_event text,
+    CONSTRAINT dim_study_check CHECK ((is_current = (valid_to IS NULL))),
+    CONSTRAINT dim_study_closed_reason_check CHECK ((closed_reason = ANY (ARRAY['superseded'::text, 'missing_from_snapshot'::text, 'merged'::text])))
+);
+
+ALTER TABLE warehouse.dim_study ALTER COLUMN study_key ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME warehouse.dim_study_study_key_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE warehouse.fact_study_version (
+    study_key bigint NOT NULL,
+    sponsor_key bigint,
+    valid_from_date_key integer NOT NULL,
+    start_date_key integer,
+    completion_date_key integer,
+    enrollment integer,
+    site_count integer NOT NULL,
+    country_count integer NOT NULL,
+    condition_count integer NOT NULL
+);
+
+CREATE TABLE warehouse.study_event_positions (
+    nct_id text NOT NULL,
+    last_seq bigint NOT NULL
+);
+
+ALTER TABLE ONLY public.event_consumers
+    ADD CONSTRAINT event_consumers_pkey PRIMARY KEY (name, source);
 
 ALTER TABLE ONLY public.kysely_migration_lock
     ADD CONSTRAINT kysely_migration_lock_pkey PRIMARY KEY (id);
@@ -291,8 +613,20 @@ ALTER TABLE ONLY public.kysely_migration_lock
 ALTER TABLE ONLY public.kysely_migration
     ADD CONSTRAINT kysely_migration_pkey PRIMARY KEY (name);
 
+ALTER TABLE ONLY public.outbox
+    ADD CONSTRAINT outbox_event_id_key UNIQUE (event_id);
+
+ALTER TABLE ONLY public.outbox
+    ADD CONSTRAINT outbox_pkey PRIMARY KEY (seq);
+
+ALTER TABLE ONLY public.outbox
+    ADD CONSTRAINT outbox_published_seq_key UNIQUE (published_seq);
+
 ALTER TABLE ONLY public.quarantine
     ADD CONSTRAINT quarantine_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.run_seen
+    ADD CONSTRAINT run_seen_pkey PRIMARY KEY (run_id, nct_id);
 
 ALTER TABLE ONLY public.run_steps
     ADD CONSTRAINT run_steps_pkey PRIMARY KEY (run_id, step, attempt);
@@ -302,6 +636,27 @@ ALTER TABLE ONLY public.run_warnings
 
 ALTER TABLE ONLY public.runs
     ADD CONSTRAINT runs_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.saved_search_matches
+    ADD CONSTRAINT saved_search_matches_pkey PRIMARY KEY (search_id, nct_id);
+
+ALTER TABLE ONLY public.saved_searches
+    ADD CONSTRAINT saved_searches_name_key UNIQUE (name);
+
+ALTER TABLE ONLY public.saved_searches
+    ADD CONSTRAINT saved_searches_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.search_alerts
+    ADD CONSTRAINT search_alerts_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.search_alerts
+    ADD CONSTRAINT search_alerts_search_id_event_id_key UNIQUE (search_id, event_id);
+
+ALTER TABLE ONLY public.search_synonyms
+    ADD CONSTRAINT search_synonyms_pkey PRIMARY KEY (synonym, mesh_term);
+
+ALTER TABLE ONLY public.search_terms
+    ADD CONSTRAINT search_terms_pkey PRIMARY KEY (kind, term);
 
 ALTER TABLE ONLY public.studies
     ADD CONSTRAINT studies_pkey PRIMARY KEY (nct_id);
@@ -336,8 +691,57 @@ ALTER TABLE ONLY public.study_references
 ALTER TABLE ONLY public.study_sponsors
     ADD CONSTRAINT study_sponsors_pkey PRIMARY KEY (nct_id, ord);
 
+ALTER TABLE ONLY public.study_versions
+    ADD CONSTRAINT study_versions_pkey PRIMARY KEY (nct_id, version);
+
 ALTER TABLE ONLY public.sync_state
     ADD CONSTRAINT sync_state_pkey PRIMARY KEY (key);
+
+ALTER TABLE ONLY warehouse.bridge_study_condition
+    ADD CONSTRAINT bridge_study_condition_pkey PRIMARY KEY (study_key, condition_key, relation);
+
+ALTER TABLE ONLY warehouse.bridge_study_country
+    ADD CONSTRAINT bridge_study_country_pkey PRIMARY KEY (study_key, country_key);
+
+ALTER TABLE ONLY warehouse.dim_condition
+    ADD CONSTRAINT dim_condition_pkey PRIMARY KEY (condition_key);
+
+ALTER TABLE ONLY warehouse.dim_condition
+    ADD CONSTRAINT dim_condition_term_mesh_id_key UNIQUE NULLS NOT DISTINCT (term, mesh_id);
+
+ALTER TABLE ONLY warehouse.dim_country
+    ADD CONSTRAINT dim_country_name_key UNIQUE (name);
+
+ALTER TABLE ONLY warehouse.dim_country
+    ADD CONSTRAINT dim_country_pkey PRIMARY KEY (country_key);
+
+ALTER TABLE ONLY warehouse.dim_date
+    ADD CONSTRAINT dim_date_date_key UNIQUE (date);
+
+ALTER TABLE ONLY warehouse.dim_date
+    ADD CONSTRAINT dim_date_pkey PRIMARY KEY (date_key);
+
+ALTER TABLE ONLY warehouse.dim_sponsor
+    ADD CONSTRAINT dim_sponsor_name_class_key UNIQUE NULLS NOT DISTINCT (name, class);
+
+ALTER TABLE ONLY warehouse.dim_sponsor
+    ADD CONSTRAINT dim_sponsor_pkey PRIMARY KEY (sponsor_key);
+
+ALTER TABLE ONLY warehouse.dim_study
+    ADD CONSTRAINT dim_study_opened_by_event_key UNIQUE (opened_by_event);
+
+ALTER TABLE ONLY warehouse.dim_study
+    ADD CONSTRAINT dim_study_pkey PRIMARY KEY (study_key);
+
+ALTER TABLE ONLY warehouse.fact_study_version
+    ADD CONSTRAINT fact_study_version_pkey PRIMARY KEY (study_key);
+
+ALTER TABLE ONLY warehouse.study_event_positions
+    ADD CONSTRAINT study_event_positions_pkey PRIMARY KEY (nct_id);
+
+CREATE INDEX outbox_nct_id_idx ON public.outbox USING btree (nct_id, seq);
+
+CREATE INDEX outbox_unpublished_idx ON public.outbox USING btree (seq) WHERE (published_seq IS NULL);
 
 CREATE INDEX quarantine_run_idx ON public.quarantine USING btree (run_id);
 
@@ -347,17 +751,35 @@ CREATE UNIQUE INDEX runs_one_writer_idx ON public.runs USING btree ((true)) WHER
 
 CREATE INDEX runs_started_at_idx ON public.runs USING btree (started_at DESC);
 
+CREATE INDEX search_alerts_pending_idx ON public.search_alerts USING btree (next_attempt_at) WHERE ((delivered_at IS NULL) AND (failed_at IS NULL) AND (next_attempt_at IS NOT NULL));
+
+CREATE INDEX search_alerts_search_idx ON public.search_alerts USING btree (search_id, id);
+
+CREATE INDEX search_synonyms_vector_idx ON public.search_synonyms USING gin (to_tsvector('english'::regconfig, synonym));
+
+CREATE INDEX search_terms_trgm_idx ON public.search_terms USING gin (lower(term) public.gin_trgm_ops);
+
 CREATE INDEX studies_brief_title_trgm_idx ON public.studies USING gin (brief_title public.gin_trgm_ops);
 
 CREATE INDEX studies_completion_date_idx ON public.studies USING btree (completion_date, nct_id);
+
+CREATE INDEX studies_condition_vector_idx ON public.studies USING gin (public.search_condition_vector(conditions, keywords, brief_title, official_title));
 
 CREATE INDEX studies_countries_idx ON public.studies USING gin (countries);
 
 CREATE INDEX studies_enrollment_idx ON public.studies USING btree (enrollment, nct_id);
 
+CREATE INDEX studies_intervention_vector_idx ON public.studies USING gin (public.search_intervention_vector(intervention_names, intervention_mesh_terms, intervention_mesh_ancestors));
+
 CREATE INDEX studies_last_update_post_date_idx ON public.studies USING btree (last_update_post_date, nct_id);
 
 CREATE INDEX studies_lead_sponsor_class_idx ON public.studies USING btree (lead_sponsor_class);
+
+CREATE INDEX studies_mesh_vector_idx ON public.studies USING gin (public.search_mesh_vector(condition_mesh_terms, condition_mesh_ancestors));
+
+CREATE INDEX studies_nct_id_aliases_idx ON public.studies USING gin (nct_id_aliases);
+
+CREATE INDEX studies_org_study_id_idx ON public.studies USING btree (lower(org_study_id));
 
 CREATE INDEX studies_overall_status_idx ON public.studies USING btree (overall_status);
 
@@ -365,11 +787,29 @@ CREATE INDEX studies_phases_idx ON public.studies USING gin (phases);
 
 CREATE INDEX studies_removed_idx ON public.studies USING btree (removed_at) WHERE (removed_at IS NOT NULL);
 
+CREATE INDEX studies_sample_idx ON public.studies USING btree (nct_id) INCLUDE (overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages) WHERE (search_sample AND (removed_at IS NULL) AND (nct_id >= 'NCT'::text));
+
+CREATE INDEX studies_sample_vector_idx ON public.studies USING gin (search_vector) WHERE search_sample;
+
 CREATE INDEX studies_search_vector_idx ON public.studies USING gin (search_vector);
+
+CREATE INDEX studies_sort_completion_idx ON public.studies USING btree (COALESCE(completion_date, '-infinity'::date), nct_id) WHERE (removed_at IS NULL);
+
+CREATE INDEX studies_sort_enrollment_idx ON public.studies USING btree (COALESCE(enrollment, '-1'::integer), nct_id) WHERE (removed_at IS NULL);
+
+CREATE INDEX studies_sort_last_update_idx ON public.studies USING btree (COALESCE(last_update_post_date, '-infinity'::date), nct_id) WHERE (removed_at IS NULL);
+
+CREATE INDEX studies_sort_start_idx ON public.studies USING btree (COALESCE(start_date, '-infinity'::date), nct_id) WHERE (removed_at IS NULL);
+
+CREATE INDEX studies_sponsor_vector_idx ON public.studies USING gin (public.search_sponsor_vector(lead_sponsor, collaborators, organization));
 
 CREATE INDEX studies_start_date_idx ON public.studies USING btree (start_date, nct_id);
 
+CREATE INDEX studies_std_ages_idx ON public.studies USING gin (std_ages);
+
 CREATE INDEX studies_study_type_idx ON public.studies USING btree (study_type);
+
+CREATE INDEX studies_title_vector_idx ON public.studies USING gin (public.search_title_vector(brief_title, official_title, acronym));
 
 CREATE INDEX study_conditions_name_idx ON public.study_conditions USING btree (lower(name));
 
@@ -379,11 +819,27 @@ CREATE INDEX study_locations_country_idx ON public.study_locations USING btree (
 
 CREATE INDEX study_locations_earth_idx ON public.study_locations USING gist (public.ll_to_earth(lat, lon)) WHERE ((lat IS NOT NULL) AND (lon IS NOT NULL));
 
+CREATE INDEX study_locations_text_idx ON public.study_locations USING gin (public.search_location_vector(facility, city, state, country));
+
 CREATE INDEX study_mesh_id_idx ON public.study_mesh USING btree (mesh_id);
 
 CREATE INDEX study_mesh_term_idx ON public.study_mesh USING btree (lower(term));
 
+CREATE INDEX study_outcomes_text_idx ON public.study_outcomes USING gin (public.search_outcome_vector(measure, description));
+
 CREATE INDEX study_sponsors_name_idx ON public.study_sponsors USING btree (lower(name));
+
+CREATE INDEX bridge_study_condition_condition_idx ON warehouse.bridge_study_condition USING btree (condition_key);
+
+CREATE INDEX bridge_study_country_country_idx ON warehouse.bridge_study_country USING btree (country_key);
+
+CREATE INDEX dim_condition_term_idx ON warehouse.dim_condition USING btree (lower(term));
+
+CREATE UNIQUE INDEX dim_study_current_idx ON warehouse.dim_study USING btree (nct_id) WHERE is_current;
+
+CREATE INDEX dim_study_nct_id_idx ON warehouse.dim_study USING btree (nct_id, valid_from);
+
+CREATE INDEX dim_study_period_idx ON warehouse.dim_study USING gist (tstzrange(valid_from, valid_to));
 
 ALTER TABLE ONLY public.quarantine
     ADD CONSTRAINT quarantine_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.runs(id) ON DELETE CASCADE;
@@ -393,6 +849,12 @@ ALTER TABLE ONLY public.run_steps
 
 ALTER TABLE ONLY public.run_warnings
     ADD CONSTRAINT run_warnings_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.runs(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.saved_search_matches
+    ADD CONSTRAINT saved_search_matches_search_id_fkey FOREIGN KEY (search_id) REFERENCES public.saved_searches(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.search_alerts
+    ADD CONSTRAINT search_alerts_search_id_fkey FOREIGN KEY (search_id) REFERENCES public.saved_searches(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.study_arms
     ADD CONSTRAINT study_arms_nct_id_fkey FOREIGN KEY (nct_id) REFERENCES public.studies(nct_id) ON DELETE CASCADE;
@@ -423,3 +885,33 @@ ALTER TABLE ONLY public.study_references
 
 ALTER TABLE ONLY public.study_sponsors
     ADD CONSTRAINT study_sponsors_nct_id_fkey FOREIGN KEY (nct_id) REFERENCES public.studies(nct_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.study_versions
+    ADD CONSTRAINT study_versions_nct_id_fkey FOREIGN KEY (nct_id) REFERENCES public.studies(nct_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY warehouse.bridge_study_condition
+    ADD CONSTRAINT bridge_study_condition_condition_key_fkey FOREIGN KEY (condition_key) REFERENCES warehouse.dim_condition(condition_key);
+
+ALTER TABLE ONLY warehouse.bridge_study_condition
+    ADD CONSTRAINT bridge_study_condition_study_key_fkey FOREIGN KEY (study_key) REFERENCES warehouse.dim_study(study_key);
+
+ALTER TABLE ONLY warehouse.bridge_study_country
+    ADD CONSTRAINT bridge_study_country_country_key_fkey FOREIGN KEY (country_key) REFERENCES warehouse.dim_country(country_key);
+
+ALTER TABLE ONLY warehouse.bridge_study_country
+    ADD CONSTRAINT bridge_study_country_study_key_fkey FOREIGN KEY (study_key) REFERENCES warehouse.dim_study(study_key);
+
+ALTER TABLE ONLY warehouse.fact_study_version
+    ADD CONSTRAINT fact_study_version_completion_date_key_fkey FOREIGN KEY (completion_date_key) REFERENCES warehouse.dim_date(date_key);
+
+ALTER TABLE ONLY warehouse.fact_study_version
+    ADD CONSTRAINT fact_study_version_sponsor_key_fkey FOREIGN KEY (sponsor_key) REFERENCES warehouse.dim_sponsor(sponsor_key);
+
+ALTER TABLE ONLY warehouse.fact_study_version
+    ADD CONSTRAINT fact_study_version_start_date_key_fkey FOREIGN KEY (start_date_key) REFERENCES warehouse.dim_date(date_key);
+
+ALTER TABLE ONLY warehouse.fact_study_version
+    ADD CONSTRAINT fact_study_version_study_key_fkey FOREIGN KEY (study_key) REFERENCES warehouse.dim_study(study_key);
+
+ALTER TABLE ONLY warehouse.fact_study_version
+    ADD CONSTRAINT fact_study_version_valid_from_date_key_fkey FOREIGN KEY (valid_from_date_key) REFERENCES warehouse.dim_date(date_key);

@@ -37,6 +37,8 @@ export const configSchema = z.object({
   syncCron: z.string().default('0 10 * * *'),
   /** Search statement timeout in milliseconds. */
   searchTimeoutMs: z.coerce.number().int().positive().default(5_000),
+  /** NATS server with JetStream for change events (e.g. nats://127.0.0.1:4222). Absent: delivered in-process. */
+  natsUrl: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -55,6 +57,7 @@ const ENV_KEYS: Record<keyof Config, string> = {
   adminToken: 'CDS_ADMIN_TOKEN',
   syncCron: 'CDS_SYNC_CRON',
   searchTimeoutMs: 'CDS_SEARCH_TIMEOUT_MS',
+  natsUrl: 'CDS_NATS_URL',
 };
 
 /** Reads the configuration from `env`; `overrides` (from CLI flags) win. Throws CdsError('CONFIG'). */

@@ -104,6 +104,7 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           if (manifest) await run.setLanding(inputPath, manifest.dataTimestamp);
           const result = await loadLanded({
             db,
+            config: context.loadConfig(),
             run,
             path: inputPath,
             snapshot,

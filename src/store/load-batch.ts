@@ -6,6 +6,7 @@
  * hashes, skip unchanged studies, write new and changed ones (write-studies.ts), record the ids seen,
  * quarantine the records that cannot be stored, keep the warnings.
  */
+import { recordStudyChanges } from '../events/record-study-changes.ts';
 import type { FieldWarning, QuarantinedRecord, StudyProjection } from '../transform/study-projection.ts';
 import { applyBulkSettings, type BulkSettings } from './bulk-settings.ts';
 import type { Queryable } from './db.ts';
@@ -87,6 +88,8 @@ export async function loadBatch(
   }
 
   counts.childRows = await writeLoadedStudies(tx, toWrite, runId, batch.documentTexts);
+  // Versions and change events in the same transaction: an event exists exactly when its change committed.
+  await recordStudyChanges(tx, runId, toWrite);
   await recordSeen(tx, runId, batch);
   await insertQuarantine(tx, runId, batch.quarantined);
   await insertWarnings(tx, runId, batch.warningsToStore);

@@ -12,6 +12,7 @@
  * studies as unchanged and ends in the same database as an uninterrupted run.
  */
 import { describeError } from '../errors.ts';
+import { recordStudyRemovals } from '../events/record-study-removals.ts';
 import type { LandedRecord } from '../landing/landed-record.ts';
 import { projectStudy } from '../transform/project-study.ts';
 import type { ProjectionOutcome } from '../transform/study-projection.ts';
@@ -178,11 +179,21 @@ export async function loadStudies(
 
   try {
     if (status === 'succeeded') {
-      counts.merged = await markMergedAliases(
-        db,
-        [...aliases].map(([alias, canonical]) => ({ alias, canonical })),
-      );
-      if (options.snapshot) counts.removed = await markMissingFromSnapshot(db, runId);
+      // Each marking commits with its study.removed events (the outbox is written in the same transaction).
+      counts.merged = await db.transaction(async (tx) => {
+        const merged = await markMergedAliases(
+          tx,
+          [...aliases].map(([alias, canonical]) => ({ alias, canonical })),
+        );
+        await recordStudyRemovals(tx, runId);
+        return merged;
+      });
+      if (options.snapshot)
+        counts.removed = await db.transaction(async (tx) => {
+          const removed = await markMissingFromSnapshot(tx, runId);
+          await recordStudyRemovals(tx, runId);
+          return removed;
+        });
     }
     await clearRunSeen(db, runId);
   } catch (error) {

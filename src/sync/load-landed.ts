@@ -2,7 +2,9 @@
  * The load half of the flow: landed records → validate → transform → load, recorded as steps of a run.
  * Used by `cds load <path>` (a run of its own) and by `cds sync` (after its download step).
  */
+import type { Config } from '../config.ts';
 import { CdsError } from '../errors.ts';
+import { deliverConfiguredEvents } from '../events/deliver-events.ts';
 import { readLanded } from '../landing/read-landed.ts';
 import type { Logger } from '../log.ts';
 import type { RunLog } from '../runs/run-log.ts';
@@ -17,6 +19,8 @@ export interface LoadLandedOptions {
   path: string;
   /** The input is the whole registry: studies absent from it are marked removed afterwards. */
   snapshot?: boolean;
+  /** Where change events go after the load (NATS when CDS_NATS_URL is set, else in-process). */
+  config: Pick<Config, 'natsUrl'>;
   logger: Logger;
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
@@ -53,6 +57,12 @@ export async function loadLanded(options: LoadLandedOptions): Promise<LoadResult
     const terms = await run.step('index', async () => ({ counts: { ...(await refreshSearchTerms(db)) } }));
     logger.info('search terms refreshed', terms.counts);
   }
+  // The load wrote its change events to the outbox in its own transactions; deliver them now (the relay
+  // and the consumers keep their positions, so a failure here is caught up by the next run).
+  const published = await run.step('publish', () =>
+    deliverConfiguredEvents(db, options.config, { ...(options.signal ? { signal: options.signal } : {}) }),
+  );
+  logger.info('change events delivered', published.counts);
   return result.result;
 }
 

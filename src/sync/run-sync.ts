@@ -74,6 +74,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
     await run.setLanding(download.runDir, download.manifest.dataTimestamp);
     const loaded = await loadLanded({
       db,
+      config,
       run,
       path: download.runDir,
       snapshot: mode.kind === 'full',

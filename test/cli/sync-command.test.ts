@@ -72,7 +72,16 @@ describe('cds sync and cds load', () => {
       ['download', 'succeeded'],
       ['load', 'succeeded'],
       ['index', 'succeeded'],
+      ['publish', 'succeeded'],
     ]);
+    const events = await t.db.query<{ n: number }>(
+      `select count(*)::int as n from outbox where type = 'study.created'`,
+    );
+    expect(events.rows[0]!.n).toBe(206);
+    const warehouse = await t.db.query<{ n: number }>(
+      'select count(*)::int as n from warehouse.dim_study where is_current',
+    );
+    expect(warehouse.rows[0]!.n).toBe(206);
     const terms = await t.db.query<{ n: number }>('select count(*)::int as n from search_terms');
     expect(terms.rows[0]!.n).toBeGreaterThan(0);
   });

@@ -43,7 +43,7 @@ describe('run console', () => {
         async (r) => `${await r.getAttribute('data-step')}:${await r.getAttribute('data-state')}`,
       ),
     );
-    expect(steps).toEqual(['download:succeeded', 'load:succeeded', 'index:succeeded']);
+    expect(steps).toEqual(['download:succeeded', 'load:succeeded', 'index:succeeded', 'publish:succeeded']);
     await expectText(page, '#run-counts', 'inserted 206');
     await expectText(page, '#freshness', 'Data of 2026-11-28 09:00 UTC');
     expect(browser.problems).toEqual([]);

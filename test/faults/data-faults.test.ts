@@ -81,7 +81,7 @@ describe('hostile data: nothing lost, nothing stored twice', () => {
       const run = await startRun(fdb.db, { kind: 'load', params: { path: file } });
       let survived = true;
       try {
-        await loadLanded({ db: fdb.db, run, path: file, logger: silentLogger });
+        await loadLanded({ db: fdb.db, config: {}, run, path: file, logger: silentLogger });
         await run.succeed();
       } catch (error) {
         survived = false;
