@@ -5,6 +5,10 @@
  */
 import type { Kysely } from 'kysely';
 
+/** Kysely without table types: it builds dynamic SQL (search) and runs the migrator, never typed CRUD. */
+// biome-ignore lint/suspicious/noExplicitAny: the schema lives in SQL migrations; no generated table types
+export type AnyKysely = Kysely<any>;
+
 export interface QueryResult<R> {
   rows: R[];
   /** Rows affected (INSERT/UPDATE/DELETE) or returned. */
@@ -27,7 +31,7 @@ export interface Db extends Queryable {
   /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Kysely on the same database, for dynamic SQL (search) and the migrator. */
-  readonly kysely: Kysely<any>;
+  readonly kysely: AnyKysely;
   /** How many statements may usefully run at once (pool size; 1 on PGlite). */
   readonly parallelism: number;
   close(): Promise<void>;

@@ -12,7 +12,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely, PostgresDialect } from 'kysely';
 import { CdsError } from '../errors.ts';
-import { type Db, ident, type Queryable, type QueryResult } from './db.ts';
+import { type AnyKysely, type Db, ident, type Queryable, type QueryResult } from './db.ts';
 
 type PgliteLike = Pick<PGlite, 'query' | 'exec'>;
 
@@ -112,7 +112,7 @@ export async function openPgliteDb(dir: string): Promise<Db> {
     unlock();
     throw error;
   }
-  const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool: kyselyPool(pg) as never }) });
+  const kysely: AnyKysely = new Kysely({ dialect: new PostgresDialect({ pool: kyselyPool(pg) as never }) });
   return {
     engine: 'pglite',
     parallelism: 1,

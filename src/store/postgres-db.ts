@@ -6,7 +6,7 @@ import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import { CdsError } from '../errors.ts';
 import { redactUrl } from '../log.ts';
-import { type Db, ident, type Queryable, type QueryResult } from './db.ts';
+import { type AnyKysely, type Db, ident, type Queryable, type QueryResult } from './db.ts';
 
 // int8 (counts, bigint ids) as JS numbers: every count here is far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -69,7 +69,7 @@ export async function openPostgresDb(url: string, options: PostgresDbOptions = {
       { cause: error },
     );
   }
-  const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const kysely: AnyKysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
   const base = wrap(pool);
   return {
     engine: 'postgres',
