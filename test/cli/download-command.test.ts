@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { createProgressReporter, loggerAboveProgress, progressLine } from '../../src/cli/progress.ts';
 import { readManifest, readProgress } from '../../src/landing/landing-run.ts';
 import { createLogger } from '../../src/log.ts';
 import { type FakeCtgov, startFakeCtgov } from '../support/fake-ctgov.ts';
 import { fixtureLandingHashes, landedHashes } from '../support/landed-expectations.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const expected = fixtureLandingHashes();
@@ -33,20 +33,7 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function cds(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    isTTY: false,
-  });
-  return { code, out, err };
-}
+const cds = (args: string[]) => runCli(...args);
 
 async function expectExactlyTheFixtures(runDir: string) {
   const landed = await landedHashes(runDir);

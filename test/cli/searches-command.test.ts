@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import {
   ENROLLMENT_CHANGED,
   FIRST_SYNC,
@@ -11,21 +10,9 @@ import {
   secondVersion,
 } from '../events/fixture-versions.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
+import { runCli } from '../support/run-cli.ts';
 
-async function cds(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    isTTY: false,
-  });
-  return { code, out, err };
-}
+const cds = runCli;
 
 describe('cds searches and cds events consume', () => {
   let t: TestDb;

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 import { type FakeCtgov, startFakeCtgov } from '../support/fake-ctgov.ts';
+import { runCli } from '../support/run-cli.ts';
 
 /** `cds sync`, `cds load`, `cds rebuild`, `cds runs` and `cds quarantine` on a real PostgreSQL database. */
 describe('cds sync and cds load', () => {
@@ -32,20 +32,7 @@ describe('cds sync and cds load', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function cds(args: string[]) {
-    let out = '';
-    let err = '';
-    const code = await main(args, {
-      out: (text) => {
-        out += text;
-      },
-      err: (text) => {
-        err += text;
-      },
-      isTTY: false,
-    });
-    return { code, out, err };
-  }
+  const cds = (args: string[]) => runCli(...args);
 
   const countOf = (out: string, name: string) =>
     Number(new RegExp(`^${name}\\s+(\\d+)$`, 'm').exec(out)?.[1]);
