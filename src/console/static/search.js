@@ -219,7 +219,11 @@ function pager(result, params) {
   ];
 }
 
+/** Renders overlap (a click, then Back before the answer): only the newest one may draw. */
+let renderSeq = 0;
+
 async function render() {
+  const seq = ++renderSeq;
   const params = currentParams();
   fillForm(params);
   fill(byId('summary'), h('p', { class: 'muted' }, 'Searching…'));
@@ -227,10 +231,12 @@ async function render() {
   try {
     result = await getJson('/studies', apiParams(params));
   } catch (error) {
+    if (seq !== renderSeq) return;
     fill(byId('summary'), h('p', { class: 'error', role: 'alert' }, error.message));
     fill(byId('results'));
     return;
   }
+  if (seq !== renderSeq) return;
   fill(byId('summary'), summary(result, params));
   fill(byId('active-filters'), activeFilters(params));
   fill(
