@@ -12,10 +12,10 @@ import { buildApp } from '../../src/api/build-app.ts';
 import { registerConsole } from '../../src/api/register-console.ts';
 import { studiesQuerystring, suggestQuerystring } from '../../src/api/search-params.ts';
 import { silentLogger } from '../../src/log.ts';
+import { studyHashes, tableCounts } from '../store/support/fixture-records.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 import { recordFault } from '../support/fault-table.ts';
 import { loadFixtures } from '../support/load-fixtures.ts';
-import { studyHashes, tableCounts } from './support/audit.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const LOAD_CLIENT = path.join(HERE, 'support', 'load-client.ts');

@@ -19,17 +19,10 @@ import { migrate } from '../../../src/store/migrate.ts';
 import { openPostgresDb } from '../../../src/store/postgres-db.ts';
 import { listSecondaryIndexes } from '../../../src/store/secondary-indexes.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
+import { studyHashes, tableCounts } from '../../store/support/fixture-records.ts';
 import { type FakeCtgov, startFakeCtgov } from '../../support/fake-ctgov.ts';
 import { fastCtgovClient } from '../../support/fake-ctgov-client.ts';
-import {
-  type Expected,
-  type FaultDb,
-  fixtureSlice,
-  openFaultDb,
-  recordAudit,
-  studyHashes,
-  tableCounts,
-} from '../support/audit.ts';
+import { type Expected, type FaultDb, fixtureSlice, openFaultDb, recordAudit } from '../support/audit.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../../..');

@@ -19,25 +19,12 @@ import type { Db, Queryable } from '../../../src/store/db.ts';
 import { loadStudies } from '../../../src/store/load-studies.ts';
 import { restoreSecondaryIndexes } from '../../../src/store/secondary-indexes.ts';
 import { runSync, type SyncProgress, type SyncResult } from '../../../src/sync/run-sync.ts';
+import { STUDY_TABLES, studyHashes, tableCounts } from '../../store/support/fixture-records.ts';
 import { createTestDb } from '../../support/db.ts';
 import type { FakeCtgov } from '../../support/fake-ctgov.ts';
 import { fastCtgovClient } from '../../support/fake-ctgov-client.ts';
 import { loadFixtureStudies } from '../../support/fake-ctgov-data.ts';
 import { type FaultRow, recordFault } from '../../support/fault-table.ts';
-
-export const STUDY_TABLES = [
-  'studies',
-  'study_documents',
-  'study_conditions',
-  'study_keywords',
-  'study_mesh',
-  'study_interventions',
-  'study_arms',
-  'study_outcomes',
-  'study_sponsors',
-  'study_locations',
-  'study_references',
-] as const;
 
 // biome-ignore lint/suspicious/noExplicitAny: study documents of any shape, changed field by field
 export type StudyDoc = Record<string, any>;
@@ -73,23 +60,6 @@ export interface Expected {
   counts: Record<string, number>;
   /** `nct_id content_hash removed_reason` per study, sorted. */
   hashes: string[];
-}
-
-export async function tableCounts(db: Queryable): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of STUDY_TABLES) {
-    const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from ${table}`);
-    counts[table] = rows[0]?.n ?? -1;
-  }
-  return counts;
-}
-
-export async function studyHashes(db: Queryable): Promise<string[]> {
-  const { rows } = await db.query<{ line: string }>(
-    `select nct_id || ' ' || content_hash || ' ' || coalesce(removed_reason, '-') as line
-     from studies order by nct_id`,
-  );
-  return rows.map((r) => r.line);
 }
 
 /** Fault-free load of `texts` straight into `db` (one run 'reference'): the expected end state. */
