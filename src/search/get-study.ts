@@ -4,17 +4,10 @@
  * must not break when the registry drops it.
  */
 import type { Db } from '../store/db.ts';
+import type { LocationRow } from '../transform/study-projection.ts';
 
-export interface StudySite {
-  facility: string | null;
-  city: string | null;
-  state: string | null;
-  zip: string | null;
-  country: string | null;
-  status: string | null;
-  lat: number | null;
-  lon: number | null;
-}
+/** A site as the study page shows it: a location row without its position in the array. */
+export type StudySite = Omit<LocationRow, 'ord'>;
 
 export interface StudyDetail {
   nctId: string;

@@ -4,6 +4,7 @@
  */
 import type { LandedRecord } from '../../../src/landing/landed-record.ts';
 import type { Queryable } from '../../../src/store/db.ts';
+import { INDEXED_TABLES } from '../../../src/store/secondary-indexes.ts';
 import { loadFixtureStudies } from '../../support/fake-ctgov-data.ts';
 
 export type StudyJson = {
@@ -61,19 +62,8 @@ export async function insertRun(db: Queryable, runId: string): Promise<void> {
   await db.query(`insert into runs (id, kind, state) values ($1, 'load', 'succeeded')`, [runId]);
 }
 
-export const STUDY_TABLES = [
-  'studies',
-  'study_documents',
-  'study_conditions',
-  'study_keywords',
-  'study_mesh',
-  'study_interventions',
-  'study_arms',
-  'study_outcomes',
-  'study_sponsors',
-  'study_locations',
-  'study_references',
-] as const;
+/** Every table a load writes: the same list the index phase manages. */
+export const STUDY_TABLES = INDEXED_TABLES;
 
 /** Row count of every study table. */
 export async function tableCounts(db: Queryable): Promise<Record<string, number>> {
