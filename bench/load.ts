@@ -39,6 +39,7 @@ import { laneOf, loadStudies } from '../src/store/load-studies.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openPostgresDb } from '../src/store/postgres-db.ts';
 import { STUDY_ROW_COLUMNS } from '../src/store/study-columns.ts';
+import { stagedRow } from '../src/store/write-studies.ts';
 import { projectStudy } from '../src/transform/project-study.ts';
 import { writeCorpus } from './corpus/corpus-writer.ts';
 
@@ -70,17 +71,7 @@ async function prepare(): Promise<void> {
     const outcome = projectStudy(record);
     if (!outcome.ok) continue;
     const { study } = outcome;
-    const line = copyLine(
-      {
-        ...study.row,
-        content_hash: study.contentHash,
-        search_a: study.search.a,
-        search_b: study.search.b,
-        search_c: study.search.c,
-        search_d: study.search.d,
-      },
-      REF_COLUMNS,
-    );
+    const line = copyLine(stagedRow(study), REF_COLUMNS);
     const out = outs[laneOf(study.nctId, STREAMS)]!;
     if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     rows++;

@@ -91,6 +91,7 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
     .argument('<path>', 'what to load')
     .option('--snapshot', 'the input is the whole registry: mark studies absent from it as removed')
     .action(async (inputPath: string, options: { snapshot?: boolean }) => {
+      const config = context.loadConfig();
       const manifest = await readManifest(inputPath).catch(() => undefined);
       const snapshot = options.snapshot ?? manifest?.kind === 'full';
       if (manifest && !manifest.complete)
@@ -98,23 +99,28 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           'BAD_INPUT',
           `${inputPath} is an incomplete landing run (its download stopped). Finish it with \`cds download --resume ${inputPath}\` first.`,
         );
-      await withDbAndProgress(context, 'load', async (db, progress) => {
-        const params = { path: inputPath, snapshot };
-        await withRun(db, { kind: 'load', params }, async (run) => {
-          if (manifest) await run.setLanding(inputPath, manifest.dataTimestamp);
-          const result = await loadLanded({
-            db,
-            config: context.loadConfig(),
-            run,
-            path: inputPath,
-            snapshot,
-            logger: context.logger.child({ runId: run.id }),
-            onProgress: (p) => progress.update({ step: 'load', ...p }),
+      await withDbAndProgress(
+        context,
+        'load',
+        async (db, progress) => {
+          const params = { path: inputPath, snapshot };
+          await withRun(db, { kind: 'load', params }, async (run) => {
+            if (manifest) await run.setLanding(inputPath, manifest.dataTimestamp);
+            const result = await loadLanded({
+              db,
+              config,
+              run,
+              path: inputPath,
+              snapshot,
+              logger: context.logger.child({ runId: run.id }),
+              onProgress: (p) => progress.update({ step: 'load', ...p }),
+            });
+            progress.done();
+            context.io.out(`run ${run.id} succeeded\n${countsTable(flat(result.counts))}`);
           });
-          progress.done();
-          context.io.out(`run ${run.id} succeeded\n${countsTable(flat(result.counts))}`);
-        });
-      });
+        },
+        config,
+      );
     });
 
   registerRebuildCommand(program, context);

@@ -40,20 +40,22 @@ export async function createStudyStage(tx: Queryable): Promise<void> {
 }
 
 /** COPYs the projections' rows, content hashes and search texts into load_stage. */
+/** The staged form of a study: its typed row, content hash and the four search texts (A–D). */
+export function stagedRow(study: StudyProjection): Record<string, unknown> {
+  return {
+    ...study.row,
+    content_hash: study.contentHash,
+    search_a: study.search.a,
+    search_b: study.search.b,
+    search_c: study.search.c,
+    search_d: study.search.d,
+  };
+}
+
 export async function copyStudiesToStage(tx: Queryable, studies: readonly StudyProjection[]): Promise<void> {
   let text = '';
   for (const study of studies) {
-    text += copyLine(
-      {
-        ...study.row,
-        content_hash: study.contentHash,
-        search_a: study.search.a,
-        search_b: study.search.b,
-        search_c: study.search.c,
-        search_d: study.search.d,
-      },
-      STAGE_COLUMNS,
-    );
+    text += copyLine(stagedRow(study), STAGE_COLUMNS);
   }
   await tx.copyFrom('load_stage', STAGE_COLUMNS, text);
 }
