@@ -25,7 +25,7 @@ import { createInterface } from 'node:readline';
 import { CdsError } from '../errors.ts';
 import { JsonElementSplitter } from './json-element-splitter.ts';
 import type { LandedRecord } from './landed-record.ts';
-import { openZipEntries } from './zip-entries.ts';
+import { readZipTexts } from './zip-entries.ts';
 
 export interface ReadLandedOptions {
   signal?: AbortSignal;
@@ -215,10 +215,8 @@ async function* readZip(
   name: string,
   options: ReadLandedOptions,
 ): AsyncGenerator<LandedRecordWithError> {
-  for await (const entry of openZipEntries(file, options.signal)) {
-    if (entry.name.endsWith('/')) continue;
-    const { text, error } = await entry.readText();
-    const record: LandedRecordWithError = { json: text, source: `${name}:${entry.name}` };
+  for await (const { name: entryName, text, error } of readZipTexts(file, options.signal)) {
+    const record: LandedRecordWithError = { json: text, source: `${name}:${entryName}` };
     if (error !== undefined) record.error = error;
     yield record;
   }

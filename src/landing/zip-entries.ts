@@ -1,21 +1,27 @@
 /**
- * Zip files read entry by entry: yauzl (lazyEntries) walks the central directory, and each entry's
- * compressed bytes are read at their offset and inflated in one call — one entry in memory at a time
- * (the largest study is ~3.6 MB), nothing unpacked to disk. This is about twice as fast as a stream per
- * entry on ~17 KB entries, and lets each entry be checked against its size and CRC-32. A zip whose central
- * directory is missing (a download cut short) fails at open.
+ * Zip files read entry by entry, never unpacked to disk: yauzl (lazyEntries) walks the central directory
+ * through a block cache, and a worker thread (zip-inflate-worker.js) reads each entry's compressed bytes
+ * at their offset, inflates them in one call and checks them against their size and CRC-32, so the
+ * consuming thread only parses. A few batches are in flight at a time: memory stays a few MB whatever the
+ * file (the largest study is ~3.6 MB). A zip whose central directory is missing (a download cut short)
+ * fails at open.
  */
 import { type FileHandle, open } from 'node:fs/promises';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { Worker } from 'node:worker_threads';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { CdsError } from '../errors.ts';
 import { BlockCacheReader } from './block-cache-reader.ts';
 
-export interface ZipEntryReader {
+export interface ZipEntryInfo {
   name: string;
   uncompressedSize: number;
-  /** The entry's text; on a bad entry (inflate error, size or CRC mismatch) the reason, and the text if any. */
-  readText(): Promise<{ text: string; error?: string }>;
+}
+
+export interface ZipEntryText {
+  name: string;
+  /** The entry's text; on a bad entry (inflate error, size or CRC mismatch) what could be read, maybe ''. */
+  text: string;
+  error?: string;
 }
 
 function corruptZip(file: string, error: Error | null) {
@@ -28,9 +34,7 @@ function corruptZip(file: string, error: Error | null) {
 }
 
 /** Opens `file` through a block cache (see block-cache-reader.ts); the caller closes `handle`. */
-async function openCachedZip(
-  file: string,
-): Promise<{ zipfile: ZipFile; reader: BlockCacheReader; handle: FileHandle }> {
+async function openCachedZip(file: string): Promise<{ zipfile: ZipFile; handle: FileHandle; size: number }> {
   const handle = await open(file, 'r');
   try {
     const { size } = await handle.stat();
@@ -43,7 +47,7 @@ async function openCachedZip(
         (error, zipfile) => (error || !zipfile ? reject(corruptZip(file, error)) : resolve(zipfile)),
       ),
     );
-    return { zipfile, reader, handle };
+    return { zipfile, handle, size };
   } catch (error) {
     await handle.close();
     throw error;
@@ -56,54 +60,6 @@ export function openZip(file: string): Promise<ZipFile> {
       error || !zipfile ? reject(corruptZip(file, error)) : resolve(zipfile),
     ),
   );
-}
-
-const LOCAL_HEADER_SIZE = 30;
-const LOCAL_HEADER_SIGNATURE = 0x04034b50;
-const EXTRA_FIELD_SLACK = 64;
-
-/** Reads and inflates one entry; a bad entry gives the reason (and no text) instead of throwing. */
-async function readEntryText(
-  reader: BlockCacheReader,
-  entry: Entry,
-): Promise<{ text: string; error?: string }> {
-  try {
-    if (entry.isEncrypted()) return { text: '', error: 'the entry is encrypted' };
-    // One read for the local header and the data: the header's variable part is the name (as in the
-    // central directory) plus an extra field that is rarely longer than a few dozen bytes.
-    const guess =
-      LOCAL_HEADER_SIZE + Buffer.byteLength(entry.fileName) + EXTRA_FIELD_SLACK + entry.compressedSize;
-    const buffer = await reader.readAt(entry.relativeOffsetOfLocalHeader, guess);
-    const bytesRead = buffer.length;
-    if (bytesRead < LOCAL_HEADER_SIZE || buffer.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE)
-      return { text: '', error: 'bad local file header' };
-    const dataStart = LOCAL_HEADER_SIZE + buffer.readUInt16LE(26) + buffer.readUInt16LE(28);
-    let compressed: Buffer;
-    if (dataStart + entry.compressedSize <= bytesRead) {
-      compressed = buffer.subarray(dataStart, dataStart + entry.compressedSize);
-    } else {
-      compressed = await reader.readAt(entry.relativeOffsetOfLocalHeader + dataStart, entry.compressedSize);
-      if (compressed.length !== entry.compressedSize)
-        return {
-          text: '',
-          error: `the entry is cut short (${compressed.length} of ${entry.compressedSize} bytes)`,
-        };
-    }
-    let data: Buffer;
-    if (entry.compressionMethod === 0) data = compressed;
-    else if (entry.compressionMethod === 8) data = inflateRawSync(compressed);
-    else return { text: '', error: `unsupported compression method ${entry.compressionMethod}` };
-    const text = data.toString('utf8');
-    if (data.length !== entry.uncompressedSize)
-      return {
-        text,
-        error: `size mismatch: ${data.length} bytes, the directory says ${entry.uncompressedSize}`,
-      };
-    if (crc32(data) !== entry.crc32) return { text, error: 'CRC-32 mismatch' };
-    return { text };
-  } catch (error) {
-    return { text: '', error: error instanceof Error ? error.message : String(error) };
-  }
 }
 
 function nextEntry(zipfile: ZipFile, file: string): Promise<Entry | null> {
@@ -141,20 +97,133 @@ function nextEntry(zipfile: ZipFile, file: string): Promise<Entry | null> {
   });
 }
 
-export async function* openZipEntries(file: string, signal?: AbortSignal): AsyncGenerator<ZipEntryReader> {
-  const { zipfile, reader, handle } = await openCachedZip(file);
+/** The entries' names and sizes, from the central directory (directory entries included). */
+export async function* openZipEntries(file: string, signal?: AbortSignal): AsyncGenerator<ZipEntryInfo> {
+  const { zipfile, handle } = await openCachedZip(file);
   try {
     for (;;) {
       signal?.throwIfAborted();
       const entry = await nextEntry(zipfile, file);
       if (entry === null) return;
-      yield {
-        name: entry.fileName,
-        uncompressedSize: entry.uncompressedSize,
-        readText: () => readEntryText(reader, entry),
-      };
+      yield { name: entry.fileName, uncompressedSize: entry.uncompressedSize };
     }
   } finally {
+    zipfile.close();
+    await handle.close();
+  }
+}
+
+/** What the worker needs to read one entry (see zip-inflate-worker.js). */
+interface EntryJob {
+  offset: number;
+  nameBytes: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  crc32: number;
+  method: number;
+}
+
+interface Batch {
+  names: string[];
+  results: Promise<{ text: string; error?: string }[]>;
+}
+
+/** A batch is this many entries or this many compressed bytes, whichever comes first. */
+const BATCH_ENTRIES = 64;
+const BATCH_BYTES = 1024 * 1024;
+/** Batches posted ahead of the one being consumed: the worker inflates while the consumer parses. */
+const IN_FLIGHT = 3;
+
+const WORKER_URL = new URL('./zip-inflate-worker.js', import.meta.url);
+
+/**
+ * Every file entry's text, in the zip's order (directory entries skipped). A bad entry is yielded with
+ * `error` (encrypted, bad header, cut short, inflate error, size or CRC mismatch) and the reading goes on.
+ */
+export async function* readZipTexts(file: string, signal?: AbortSignal): AsyncGenerator<ZipEntryText> {
+  const { zipfile, handle, size } = await openCachedZip(file);
+  const worker = new Worker(WORKER_URL, {
+    workerData: { fd: handle.fd, size },
+    // Its heap holds a few batches: small limits keep the reading process's memory near the target.
+    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+  });
+  const waiting = new Map<number, { resolve: (r: { text: string; error?: string }[]) => void }>();
+  let failure: Error | null = null;
+  const fail = (error: Error) => {
+    failure ??= new Error(`Reading ${file}: the inflate worker failed (${error.message})`, { cause: error });
+    for (const { resolve } of waiting.values()) resolve([]);
+    waiting.clear();
+  };
+  worker.on('message', (message: { id: number; results: { text: string; error?: string }[] }) => {
+    waiting.get(message.id)?.resolve(message.results);
+    waiting.delete(message.id);
+  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`it exited with code ${code}`)));
+
+  let nextId = 0;
+  let ended = false;
+  const post = async (): Promise<Batch | null> => {
+    const names: string[] = [];
+    const jobs: EntryJob[] = [];
+    const immediate = new Map<number, { text: string; error: string }>();
+    let bytes = 0;
+    while (!ended && names.length < BATCH_ENTRIES && bytes < BATCH_BYTES) {
+      signal?.throwIfAborted();
+      const entry = await nextEntry(zipfile, file);
+      if (entry === null) {
+        ended = true;
+        break;
+      }
+      if (entry.fileName.endsWith('/')) continue;
+      if (entry.isEncrypted()) immediate.set(names.length, { text: '', error: 'the entry is encrypted' });
+      else
+        jobs.push({
+          offset: entry.relativeOffsetOfLocalHeader,
+          nameBytes: Buffer.byteLength(entry.fileName),
+          compressedSize: entry.compressedSize,
+          uncompressedSize: entry.uncompressedSize,
+          crc32: entry.crc32,
+          method: entry.compressionMethod,
+        });
+      names.push(entry.fileName);
+      bytes += entry.compressedSize;
+    }
+    if (names.length === 0) return null;
+    const id = nextId++;
+    const decoded =
+      jobs.length === 0
+        ? Promise.resolve([])
+        : new Promise<{ text: string; error?: string }[]>((resolve) => {
+            waiting.set(id, { resolve });
+            worker.postMessage({ id, entries: jobs });
+          });
+    const results = decoded.then((texts) => {
+      if (failure) throw failure;
+      let t = 0;
+      return names.map((_, i) => immediate.get(i) ?? texts[t++]!);
+    });
+    return { names, results };
+  };
+
+  try {
+    const batches: Batch[] = [];
+    for (;;) {
+      while (!ended && batches.length < IN_FLIGHT) {
+        const batch = await post();
+        if (batch) batches.push(batch);
+      }
+      const batch = batches.shift();
+      if (batch === undefined) return;
+      const results = await batch.results;
+      for (let i = 0; i < batch.names.length; i++) {
+        signal?.throwIfAborted();
+        yield { name: batch.names[i]!, ...results[i]! };
+      }
+    }
+  } finally {
+    worker.removeAllListeners('exit');
+    await worker.terminate();
     zipfile.close();
     await handle.close();
   }

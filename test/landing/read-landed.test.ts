@@ -215,6 +215,44 @@ describe('readLanded', () => {
     expect(records[2]).toEqual({ json: texts[2], source: 'bad-entry.zip:03/c.json' });
   });
 
+  it('keeps the zip order over many batches and names a stored entry whose CRC-32 does not match', async () => {
+    const file = path.join(dir, 'crc.zip');
+    const names = texts.map((_, i) => `${String(i).padStart(4, '0')}.json`);
+    await zipOf(
+      texts.map((t, i) => [names[i]!, Buffer.from(t)]),
+      file,
+      false,
+    );
+    const bytes = await readFile(file);
+    // Stored (not deflated): flip one byte of entry 150's data, past its local header and name.
+    const header = bytes.indexOf(Buffer.from(names[150]!)) - 30;
+    const data = header + 30 + bytes.readUInt16LE(header + 26) + bytes.readUInt16LE(header + 28);
+    bytes[data + 10] = bytes[data + 10]! ^ 0x01;
+    await writeFile(file, bytes);
+    const records = await collect(file);
+    expect(records.map((r) => r.source)).toEqual(names.map((n) => `crc.zip:${n}`));
+    expect(records.filter((r) => r.error !== undefined).map((r) => [r.source, r.error])).toEqual([
+      ['crc.zip:0150.json', 'CRC-32 mismatch'],
+    ]);
+    expect(records.map((r) => r.json).filter((json, i) => json !== texts[i])).toHaveLength(1);
+  });
+
+  it('stops reading a zip when aborted', async () => {
+    const file = path.join(dir, 'abort.zip');
+    await zipOf(
+      texts.map((t, i) => [`${i}.json`, Buffer.from(t)]),
+      file,
+    );
+    const controller = new AbortController();
+    let read = 0;
+    const error = await (async () => {
+      for await (const _ of readLanded(file, { signal: controller.signal }))
+        if (++read === 70) controller.abort(new Error('stop here'));
+    })().catch((e: unknown) => e);
+    expect((error as Error).message).toBe('stop here');
+    expect(read).toBeLessThan(texts.length);
+  });
+
   it('fails with CORRUPT_DOWNLOAD naming the path when a zip was cut short', async () => {
     const file = path.join(dir, 'cut.zip');
     const whole = await buildBulkZip(studies.slice(0, 5));
