@@ -2,6 +2,7 @@
  * Load benchmark: our loader end to end against plain COPY, on a fresh database each.
  *
  *   npx tsx bench/load.ts [--quick] [--studies 100000] [--batch-size 500] [--concurrency 2] [--keep]
+ *                         [--keep-as <database>]
  *
  * - Corpus: N generated studies (bench/corpus, seed 42, with its ~0.1% broken records) written once as
  *   NDJSON under $TMPDIR/cds-bench-load/ and reused by later runs. Preparing it (generating, and projecting
@@ -16,7 +17,8 @@
  *
  * Prints rows/s of both, the ratio (target ≥ 0.6), the index phase and peak RSS (target ≤ 1 GiB), and
  * writes them to bench/results/load-<N>.json. Server: CDS_BENCH_PG_URL, else DATABASE_URL, else the local
- * test server.
+ * test server. --keep-as keeps our loaded database under that name (replacing one of that name), for the
+ * benchmarks that run on a registry-size mirror (search --db, sync, api).
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -52,6 +54,10 @@ const option = (name: string, fallback: number) => {
 const studies = flag('--quick') ? 5_000 : option('--studies', 100_000);
 const batchSize = option('--batch-size', 500);
 const concurrency = option('--concurrency', 2);
+const keepAsIndex = args.indexOf('--keep-as');
+const keepAs = keepAsIndex >= 0 ? args[keepAsIndex + 1] : undefined;
+if (keepAs !== undefined && !/^[a-z_][a-z0-9_]*$/.test(keepAs))
+  throw new Error('--keep-as takes a database name');
 const STREAMS = 2;
 const serverUrl =
   process.env.CDS_BENCH_PG_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -259,7 +265,8 @@ const REFERENCE_TABLE_SQL = `
 
 /** Runs `fn` on a new database on the bench server, dropped afterwards unless --keep. */
 async function withDatabase<T>(label: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `cds_bench_load_${label}_${process.pid}`;
+  const kept = label === 'ours' ? keepAs : undefined;
+  const name = kept ?? `cds_bench_load_${label}_${process.pid}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: serverUrl });
     await client.connect();
@@ -269,13 +276,14 @@ async function withDatabase<T>(label: string, fn: (url: string) => Promise<T>): 
       await client.end();
     }
   };
+  if (kept !== undefined) await admin(`drop database if exists ${name} with (force)`);
   await admin(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   try {
     return await fn(url.toString());
   } finally {
-    if (!flag('--keep')) await admin(`drop database if exists ${name} with (force)`);
+    if (!flag('--keep') && kept === undefined) await admin(`drop database if exists ${name} with (force)`);
   }
 }
 

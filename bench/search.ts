@@ -4,12 +4,15 @@
  * registry-size table built by bench/search/scaled-corpus.ts.
  *
  *   npx tsx bench/search.ts [--base 5000] [--scale 100] [--reps 15] [--reuse] [--keep]
+ *   npx tsx bench/search.ts --db <name> [--reps 15]
  *
  * Prints p50/p95/p99 per query and per class (typical: ≤ 10,000 matches; broad: more), compares relevance
  * strategies on the broad queries (score every match vs the candidate caps: latency, and the top 10's
  * score relative to the full ranking's), checks the estimated totals against exact counts (target: within 5%),
  * and prints EXPLAIN ANALYZE of every statement of the slowest query. Writes bench/results/search-<N>.json.
- * Server: CDS_BENCH_PG_URL, else the local test server. --reuse keeps a database built by an earlier run.
+ * Server: CDS_BENCH_PG_URL, else the local test server. --reuse keeps a database built by an earlier run;
+ * --db measures an existing loaded database as it is (e.g. the registry-size one `npm run bench -- --full`
+ * loads with the real loader) and never drops it.
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -34,7 +37,12 @@ const base = option('--base', 5000);
 const scale = option('--scale', 100);
 const reps = option('--reps', 15);
 const serverUrl = process.env.CDS_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `cds_bench_search_${base}x${scale}`;
+const dbIndex = args.indexOf('--db');
+const givenDb = dbIndex >= 0 ? args[dbIndex + 1] : undefined;
+if (givenDb !== undefined && !/^[a-z_][a-z0-9_]*$/.test(givenDb))
+  throw new Error('--db takes a database name');
+const dbName = givenDb ?? `cds_bench_search_${base}x${scale}`;
+const keepDb = givenDb !== undefined || flag('--keep') || flag('--reuse');
 
 const NYC = { lat: 40.71, lon: -74.01 };
 /** The fixed mix. Generated text recombines real records, so these words occur in it. */
@@ -125,8 +133,10 @@ async function admin(text: string): Promise<unknown[]> {
 async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   const exists = (await admin(`select 1 from pg_database where datname = '${dbName}'`)).length > 0;
-  if (exists && !flag('--reuse')) await admin(`drop database ${dbName} with (force)`);
-  if (!exists || !flag('--reuse')) await admin(`create database ${dbName}`);
+  if (givenDb !== undefined && !exists) throw new Error(`--db ${dbName}: no such database`);
+  if (exists && !flag('--reuse') && givenDb === undefined)
+    await admin(`drop database ${dbName} with (force)`);
+  if (!exists || (!flag('--reuse') && givenDb === undefined)) await admin(`create database ${dbName}`);
   const url = new URL(serverUrl);
   url.pathname = `/${dbName}`;
   const db = await openPostgresDb(url.toString(), { max: 4 });
@@ -134,6 +144,7 @@ async function main(): Promise<void> {
     await migrate(db);
     const { rows: countRows } = await db.query<{ n: number }>('select count(*)::int as n from studies');
     let studies = countRows[0]?.n ?? 0;
+    if (studies === 0 && givenDb !== undefined) throw new Error(`--db ${dbName} holds no studies`);
     if (studies === 0) studies = await buildScaledCorpus(db, { base, scale, log });
     log(`\n${studies} studies; warming up…`);
     const load0 = loadavg()[0]!;
@@ -251,7 +262,7 @@ async function main(): Promise<void> {
     log(`written ${out}`);
   } finally {
     await db.close();
-    if (!flag('--keep') && !flag('--reuse')) await admin(`drop database if exists ${dbName} with (force)`);
+    if (!keepDb) await admin(`drop database if exists ${dbName} with (force)`);
   }
 }
 
