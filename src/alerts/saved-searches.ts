@@ -15,6 +15,7 @@ export interface SavedSearch {
   query: SearchQuery;
   meshSynonyms: string[];
   webhookUrl: string | null;
+  /** ISO timestamp (UTC). */
   createdAt: string;
   /** Studies in its results now. */
   matches: number;
@@ -60,11 +61,19 @@ export async function saveSearch(db: Db, input: SaveSearchInput): Promise<SavedS
     );
     return searchId;
   });
-  const saved = (await listSavedSearches(db)).find((s) => s.id === id);
-  return saved!;
+  return (await getSavedSearch(db, id))!;
 }
 
 export async function listSavedSearches(db: Queryable): Promise<SavedSearch[]> {
+  return selectSavedSearches(db, null);
+}
+
+/** The saved search `id`, or null when there is none. */
+export async function getSavedSearch(db: Queryable, id: number): Promise<SavedSearch | null> {
+  return (await selectSavedSearches(db, id))[0] ?? null;
+}
+
+async function selectSavedSearches(db: Queryable, id: number | null): Promise<SavedSearch[]> {
   const { rows } = await db.query<{
     id: number;
     name: string;
@@ -74,9 +83,11 @@ export async function listSavedSearches(db: Queryable): Promise<SavedSearch[]> {
     created_at: string;
     matches: number;
   }>(
-    `select s.id, s.name, s.query, s.mesh_synonyms, s.webhook_url, s.created_at::text as created_at,
+    `select s.id, s.name, s.query, s.mesh_synonyms, s.webhook_url,
+            to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at,
             (select count(*)::int from saved_search_matches m where m.search_id = s.id) as matches
-     from saved_searches s order by s.id`,
+     from saved_searches s where $1::bigint is null or s.id = $1 order by s.id`,
+    [id],
   );
   return rows.map((r) => ({
     id: Number(r.id),

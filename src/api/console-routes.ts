@@ -1,11 +1,12 @@
 /**
  * The web console: plain HTML, CSS and JavaScript modules from src/console/static under /console/, and
- * the two browser files it needs from installed packages under /console/vendor/ (the map outline and its
- * decoder), so nothing is fetched from a CDN. `/` redirects to the search page. A content security policy
+ * the browser files it needs from installed packages under /console/vendor/ (the map outline, its decoder
+ * and the dashboards' charting library), so nothing is fetched from a CDN. `/` redirects to the search page. A content security policy
  * confines every page to this server.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
@@ -19,6 +20,12 @@ const VENDOR_FILES: Record<string, { module: string; type: string }> = {
     type: 'text/javascript; charset=utf-8',
   },
   'countries-110m.json': { module: 'world-atlas/countries-110m.json', type: 'application/json' },
+  // The dashboards' charts. chart.js exports no subpath for its browser (UMD) build, which sits beside
+  // the package's CommonJS entry (dist/chart.cjs); a different layout fails at startup, not in the browser.
+  'chart.umd.js': {
+    module: path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
 };
 
 const SECURITY_HEADERS = {

@@ -1,5 +1,6 @@
 /**
- * Adds the scheduler's and the console's routes to the API server: /sync/*, /runs*, /console/* and `/`.
+ * Adds the scheduler's and the console's routes to the API server: /sync/*, /runs*, the warehouse's
+ * /studies/{nctId}/history and /asof, /dashboards*, /searches* (saved searches and alerts), /console/* and `/`.
  * `cds serve` calls it on the search API app; tests call it on a bare Fastify instance.
  */
 import type { FastifyInstance } from 'fastify';
@@ -8,12 +9,15 @@ import type { Logger } from '../log.ts';
 import type { Scheduler } from '../schedule/scheduler.ts';
 import type { Db } from '../store/db.ts';
 import { consoleRoutes } from './console-routes.ts';
+import { dashboardRoutes } from './dashboard-routes.ts';
 import { runsRoutes } from './runs-routes.ts';
+import { savedSearchRoutes } from './saved-search-routes.ts';
 import { syncRoutes } from './sync-routes.ts';
+import { warehouseRoutes } from './warehouse-routes.ts';
 
 export interface RegisterConsoleOptions {
   db: Db;
-  config: Pick<Config, 'host' | 'adminToken'>;
+  config: Pick<Config, 'host' | 'adminToken' | 'natsUrl'>;
   logger: Logger;
   scheduler: Scheduler | null;
 }
@@ -22,5 +26,8 @@ export async function registerConsole(app: FastifyInstance, options: RegisterCon
   const { db, config, logger, scheduler } = options;
   await app.register(syncRoutes, { db, config, logger, scheduler });
   await app.register(runsRoutes, { db, logger });
+  await app.register(warehouseRoutes, { db, config, logger });
+  await app.register(dashboardRoutes, { db, config, logger });
+  await app.register(savedSearchRoutes, { db, config, logger });
   await app.register(consoleRoutes);
 }

@@ -6,10 +6,9 @@
 import type { Command } from 'commander';
 import type { FieldChange } from '../domain/study-diff.ts';
 import { CdsError } from '../errors.ts';
-import { deliverEvents } from '../events/deliver-events.ts';
-import { openEventTransport } from '../events/open-event-transport.ts';
 import type { Db } from '../store/db.ts';
 import { openMigratedDb } from '../store/open-migrated-db.ts';
+import { catchUpWarehouse } from '../warehouse/catch-up-warehouse.ts';
 import { asOfInstant, studiesAsOf } from '../warehouse/studies-as-of.ts';
 import { studyHistory } from '../warehouse/study-history.ts';
 import type { CliContext } from './cli-context.ts';
@@ -120,10 +119,7 @@ async function withWarehouse(context: CliContext, fn: (db: Db) => Promise<void>)
   const config = context.loadConfig();
   const db = await openMigratedDb(config);
   try {
-    if (!config.natsUrl) {
-      const transport = await openEventTransport(config, db);
-      await deliverEvents(db, transport);
-    }
+    await catchUpWarehouse(db, config);
     await fn(db);
   } finally {
     await db.close();

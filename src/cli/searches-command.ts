@@ -2,6 +2,8 @@
  * `cds searches save|list|alerts|delete`: saved searches and their change alerts. A saved search takes the
  * query the API's search takes, as JSON (`{"condition":"asthma","status":["RECRUITING"]}`); its alerts are
  * computed from each sync's change events (see docs/events.md) and posted to its webhook, if it has one.
+ * With no message bus configured, each command first delivers pending events in-process, so matches and
+ * alerts include the last sync.
  */
 import type { Command } from 'commander';
 import { listAlerts } from '../alerts/list-alerts.ts';
@@ -9,6 +11,7 @@ import { deleteSavedSearch, listSavedSearches, saveSearch } from '../alerts/save
 import { CdsError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import { openMigratedDb } from '../store/open-migrated-db.ts';
+import { catchUpWarehouse } from '../warehouse/catch-up-warehouse.ts';
 import type { CliContext } from './cli-context.ts';
 import { formatTable } from './format-table.ts';
 
@@ -101,8 +104,10 @@ function compact(query: object): object {
 }
 
 async function withDb(context: CliContext, fn: (db: Db) => Promise<void>): Promise<void> {
-  const db = await openMigratedDb(context.loadConfig());
+  const config = context.loadConfig();
+  const db = await openMigratedDb(config);
   try {
+    await catchUpWarehouse(db, config);
     await fn(db);
   } finally {
     await db.close();

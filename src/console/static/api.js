@@ -17,13 +17,23 @@ export async function getJson(path, params) {
   return parseResponse(await fetch(url, { headers: { accept: 'application/json' } }));
 }
 
-/** POSTs an admin action; on 401 asks once for the admin token and retries with it. */
-export async function postAdmin(path) {
+/** POSTs an admin action, with `body` as JSON when given (see sendAdmin). */
+export function postAdmin(path, body) {
+  return sendAdmin('POST', path, body);
+}
+
+/** An admin action (POST, DELETE); on 401 asks once for the admin token and retries with it. */
+export async function sendAdmin(method, path, body) {
   for (let attempt = 0; attempt < 2; attempt++) {
     const token = sessionStorage.getItem(TOKEN_KEY);
     const response = await fetch(path, {
-      method: 'POST',
-      headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (response.status === 401 && attempt === 0) {
       const given = window.prompt('This server needs the admin token (CDS_ADMIN_TOKEN) for this action:');

@@ -8,6 +8,7 @@ import { byId, fill, h } from './dom.js';
 import { download, fetchAllResults, toCsv, toJson } from './export-results.js';
 import { formatNumber, highlighted, label } from './format.js';
 import { showFreshness } from './freshness.js';
+import { attachSaveSearch } from './save-search.js';
 import {
   apiParams,
   currentParams,
@@ -282,6 +283,7 @@ form.addEventListener('submit', (event) => {
 attachTypeahead(field('q'), byId('q-suggestions'), { onPick: () => navigate(paramsFromForm()) });
 byId('export-csv').addEventListener('click', () => void exportAs('csv'));
 byId('export-json').addEventListener('click', () => void exportAs('json'));
+attachSaveSearch(byId('save-search'));
 window.addEventListener('popstate', () => void render());
 
 void showFreshness();

@@ -5,48 +5,13 @@
  * pick the centre of a radius search.
  */
 import { h } from './dom.js';
+import { HEIGHT, loadCountries, WIDTH, x, y } from './world-atlas.js';
 
-const WIDTH = 360;
-const HEIGHT = 180;
 const KM_PER_DEGREE = 111.32;
 const KM_PER_MILE = 1.609344;
-let outline;
 
-/** The land outline as an SVG path, loaded once per page. */
-async function loadOutline() {
-  outline ??= (async () => {
-    await new Promise((resolve, reject) => {
-      const script = h('script', { src: '/console/vendor/topojson-client.js' });
-      script.addEventListener('load', resolve);
-      script.addEventListener('error', () => reject(new Error('The map outline could not be loaded')));
-      document.head.append(script);
-    });
-    const world = await (await fetch('/console/vendor/countries-110m.json')).json();
-    const land = window.topojson.feature(world, world.objects.countries);
-    return land.features.map((f) => ringsPath(f.geometry)).join('');
-  })();
-  return outline;
-}
-
-const x = (lon) => lon + 180;
-const y = (lat) => 90 - lat;
-
-/** Polygon rings → path data; a ring that jumps across the antimeridian is split there instead of drawn across. */
-function ringsPath(geometry) {
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  let d = '';
-  for (const polygon of polygons)
-    for (const ring of polygon) {
-      let previous = null;
-      for (const [lon, lat] of ring) {
-        const jump = previous !== null && Math.abs(lon - previous) > 180;
-        d += `${previous === null || jump ? 'M' : 'L'}${x(lon).toFixed(2)},${y(lat).toFixed(2)}`;
-        previous = lon;
-      }
-      d += 'Z';
-    }
-  return d;
-}
+/** The land outline as one SVG path. */
+const loadOutline = async () => (await loadCountries()).map((c) => c.d).join('');
 
 /**
  * Renders the map into `container`. Returns { setPoints(points), setCircle(near|null) }; `onPick({lat, lon})`

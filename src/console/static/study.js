@@ -1,9 +1,13 @@
-/** The study page: every module of one study, its sites on the map, and a link to the source record. */
+/**
+ * The study page: every module of one study, its sites on the map, its history since the first sync, and a
+ * link to the source record.
+ */
 import { getJson } from './api.js';
 import { byId, fill, h } from './dom.js';
 import { formatNumber, label } from './format.js';
 import { showFreshness } from './freshness.js';
 import { createSiteMap } from './site-map.js';
+import { showHistory } from './study-history.js';
 import {
   armsAndInterventions,
   eligibility,
@@ -88,6 +92,7 @@ function render(study) {
     section('sponsors', 'Sponsors', sponsors(protocol.sponsorCollaboratorsModule)),
     section('results', 'Results summary', resultsSummary(study.document?.resultsSection)),
     section('mesh', 'MeSH terms', meshTerms(study.document?.derivedSection)),
+    section('history', 'History', h('div', { id: 'history-body' }, h('p', { class: 'muted' }, 'Loading…'))),
     section(
       'other-modules',
       'Other protocol modules',
@@ -145,5 +150,8 @@ if (document.referrer.includes('/console/') && !document.referrer.includes('stud
   byId('back-to-search').href = document.referrer;
 void showFreshness();
 getJson(`/studies/${encodeURIComponent(id)}`)
-  .then(render)
+  .then((study) => {
+    render(study);
+    return showHistory(study.nctId);
+  })
   .catch((error) => fill(byId('study'), h('p', { class: 'error', role: 'alert' }, error.message)));
