@@ -7,6 +7,8 @@ import {
   type CorpusOptions,
   createCorpusContext,
   generateRecord,
+  isBrokenRecord,
+  nctIdFor,
 } from './study-generator.ts';
 import { dayNumber, isoDay } from './study-timeline.ts';
 
@@ -118,9 +120,13 @@ function withVersion(json: string, fromDay: string, toDay: string): string {
   return json.replace(`"versionHolder":"${fromDay}"`, `"versionHolder":"${toDay}"`);
 }
 
-/** The next day's full snapshot in NCT id order, with a 'removed' marker where a base study is gone. */
+/**
+ * The next day's full snapshot in NCT id order, with a 'removed' marker where a base study is gone.
+ * `skipUnchanged` leaves out the unchanged studies without generating them (the delta and the removals
+ * only: seconds instead of minutes at registry size); the other records are the same either way.
+ */
 export function* generateNextDay(
-  options: NextDayOptions,
+  options: NextDayOptions & { skipUnchanged?: boolean },
   ctx: CorpusContext = createCorpusContext(options),
 ): Generator<NextDayRecord> {
   const changedShare = options.changed ?? 0.002;
@@ -130,25 +136,27 @@ export function* generateNextDay(
   const newDay = isoDay(dayNumber(day) + 1);
   const sites = ctx.pool.sites.map((site) => JSON.parse(site) as unknown);
   for (let index = 0; index < options.count + addedCount; index++) {
-    const record = generateRecord(ctx, index);
     const rng = rngFor(ctx.seed, 'next-day', index);
     if (index >= options.count) {
-      const study = JSON.parse(withVersion(record.json, day, newDay)) as Study;
+      const study = JSON.parse(withVersion(generateRecord(ctx, index).json, day, newDay)) as Study;
       newStudy(study, rng, newDay);
-      yield { nctId: record.nctId, json: JSON.stringify(study), change: 'added' };
+      yield { nctId: nctIdFor(ctx.seed, index), json: JSON.stringify(study), change: 'added' };
       continue;
     }
     const u = rng.next();
-    if (record.broken === undefined && u < removedShare) {
-      yield { nctId: record.nctId, change: 'removed' };
+    const intact = !isBrokenRecord(ctx, index);
+    if (intact && u < removedShare) {
+      yield { nctId: nctIdFor(ctx.seed, index), change: 'removed' };
       continue;
     }
-    if (record.broken === undefined && u < removedShare + changedShare) {
-      const study = JSON.parse(withVersion(record.json, day, newDay)) as Study;
+    if (intact && u < removedShare + changedShare) {
+      const study = JSON.parse(withVersion(generateRecord(ctx, index).json, day, newDay)) as Study;
       changeStudy(study, rng, newDay, sites);
-      yield { nctId: record.nctId, json: JSON.stringify(study), change: 'changed' };
+      yield { nctId: nctIdFor(ctx.seed, index), json: JSON.stringify(study), change: 'changed' };
       continue;
     }
+    if (options.skipUnchanged) continue;
+    const record = generateRecord(ctx, index);
     yield { nctId: record.nctId, json: withVersion(record.json, day, newDay), change: 'unchanged' };
   }
 }
@@ -169,30 +177,48 @@ export interface WriteNextDayResult {
 const EXTENSION: Record<CorpusFormat, string> = { ndjson: '.ndjson', zip: '.json.zip', dir: '' };
 
 export async function writeNextDay(options: WriteNextDayOptions): Promise<WriteNextDayResult> {
+  const snapshotFile = join(options.out, `snapshot${EXTENSION[options.format]}`);
+  return { ...(await writeDay(options, snapshotFile)), snapshotFile };
+}
+
+/**
+ * The delta and the manifest of writeNextDay, the same bytes, without the snapshot: what an incremental
+ * sync needs (a registry-size snapshot is ~11 GB of NDJSON that it never reads).
+ */
+export function writeNextDayDelta(
+  options: WriteNextDayOptions,
+): Promise<Omit<WriteNextDayResult, 'snapshotFile'>> {
+  return writeDay(options, undefined);
+}
+
+async function writeDay(
+  options: WriteNextDayOptions,
+  snapshotFile: string | undefined,
+): Promise<Omit<WriteNextDayResult, 'snapshotFile'>> {
   const ctx = createCorpusContext(options);
   const newDay = isoDay(dayNumber(ctx.snapshotDate) + 1);
   const mtime = new Date(`${dataTimestampOf(newDay)}Z`);
-  const snapshotFile = join(options.out, `snapshot${EXTENSION[options.format]}`);
   const deltaFile = join(options.out, `delta${EXTENSION[options.format]}`);
-  const snapshot = await openRecordSink(options.format, snapshotFile, mtime);
+  const snapshot =
+    snapshotFile === undefined ? undefined : await openRecordSink(options.format, snapshotFile, mtime);
   const delta = await openRecordSink(options.format, deltaFile, mtime);
   const changed: string[] = [];
   const added: string[] = [];
   const removed: string[] = [];
-  let snapshotCount = 0;
-  for (const record of generateNextDay(options, ctx)) {
+  const skipUnchanged = snapshot === undefined;
+  for (const record of generateNextDay({ ...options, skipUnchanged }, ctx)) {
     if (record.json === undefined) {
       removed.push(record.nctId);
       continue;
     }
-    await snapshot.add(record);
-    snapshotCount++;
+    await snapshot?.add(record);
     if (record.change === 'unchanged') continue;
     (record.change === 'changed' ? changed : added).push(record.nctId);
     await delta.add(record);
   }
-  await snapshot.close();
+  await snapshot?.close();
   await delta.close();
+  const addedCount = Math.round(options.count * (options.added ?? 0.0005));
   const manifest: NextDayManifest = {
     seed: ctx.seed,
     baseCount: options.count,
@@ -202,10 +228,10 @@ export async function writeNextDay(options: WriteNextDayOptions): Promise<WriteN
     changed,
     added,
     removed,
-    snapshotCount,
+    snapshotCount: options.count + addedCount - removed.length,
     deltaCount: changed.length + added.length,
   };
   const manifestFile = join(options.out, 'manifest.json');
   writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-  return { manifest, snapshotFile, deltaFile, manifestFile };
+  return { manifest, deltaFile, manifestFile };
 }

@@ -252,6 +252,11 @@ export function generateRecord(ctx: CorpusContext, index: number): GeneratedReco
   return { index, nctId, json };
 }
 
+/** Whether record `index` is deliberately broken, without generating it (the same draw as generateRecord). */
+export function isBrokenRecord(ctx: CorpusContext, index: number): boolean {
+  return ctx.brokenShare > 0 && rngFor(ctx.seed, 'broken', index).chance(ctx.brokenShare);
+}
+
 /** The snapshot's studies as objects; records whose text does not parse (invalid-json) are left out. */
 export function* generateStudies(options: CorpusOptions): Generator<Record<string, unknown>> {
   for (const record of generateRecords(options)) {

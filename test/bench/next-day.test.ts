@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixturePool, loadFixturePool } from '../../bench/corpus/fixture-pool.ts';
-import { type WriteNextDayResult, writeNextDay } from '../../bench/corpus/next-day.ts';
+import { type WriteNextDayResult, writeNextDay, writeNextDayDelta } from '../../bench/corpus/next-day.ts';
 import { generateRecords } from '../../bench/corpus/study-generator.ts';
 
 type Study = {
@@ -113,5 +113,13 @@ describe('writeNextDay', () => {
     const again = await writeNextDay({ ...options, pool, format: 'ndjson', out: join(dir, 'again') });
     expect(again.manifest).toEqual(result.manifest);
     expect(readFileSync(again.deltaFile, 'utf8')).toBe(delta.map((line) => `${line}\n`).join(''));
+  });
+
+  it('writes the same delta and manifest without the snapshot (writeNextDayDelta)', async () => {
+    const out = join(dir, 'delta-only');
+    const only = await writeNextDayDelta({ ...options, pool, format: 'ndjson', out });
+    expect(only.manifest).toEqual(result.manifest);
+    expect(readFileSync(only.deltaFile, 'utf8')).toBe(readFileSync(result.deltaFile, 'utf8'));
+    expect(readdirSync(out).sort()).toEqual(['delta.ndjson', 'manifest.json']);
   });
 });
