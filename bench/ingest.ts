@@ -13,6 +13,7 @@
  * machine; the per-CPU-second rows do not.
  * Targets (issue "Ingest"): ≥ 5,000 studies/s, peak RSS ≤ 300 MB, and flat (the larger size within 20 %).
  */
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import { parseArgs } from 'node:util';
 import yauzl from 'yauzl';
 import { readLanded } from '../src/landing/read-landed.ts';
 import { writeCorpus } from './corpus/corpus-writer.ts';
+import { GENERATOR_VERSION } from './corpus/study-generator.ts';
 import { startRssSampler } from './support/peak-rss.ts';
 import { type ResultRow, reportResults } from './support/result-table.ts';
 
@@ -107,7 +109,7 @@ async function measure(zip: string, raw: boolean): Promise<void> {
 
 async function corpusZip(studies: number): Promise<string> {
   mkdirSync(CACHE_DIR, { recursive: true });
-  const file = path.join(CACHE_DIR, `ingest-${studies}-seed${SEED}.json.zip`);
+  const file = path.join(CACHE_DIR, `ingest-${studies}-seed${SEED}-v${GENERATOR_VERSION}.json.zip`);
   if (existsSync(file)) return file;
   const started = performance.now();
   const partial = `${file}.partial`;

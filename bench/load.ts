@@ -20,6 +20,7 @@
  * test server. --keep-as keeps our loaded database under that name (replacing one of that name), for the
  * benchmarks that run on a registry-size mirror (search --db, sync, api).
  */
+
 import { spawnSync } from 'node:child_process';
 import {
   createReadStream,
@@ -44,6 +45,7 @@ import { STUDY_ROW_COLUMNS } from '../src/store/study-columns.ts';
 import { stagedRow } from '../src/store/write-studies.ts';
 import { projectStudy } from '../src/transform/project-study.ts';
 import { writeCorpus } from './corpus/corpus-writer.ts';
+import { GENERATOR_VERSION } from './corpus/study-generator.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -62,9 +64,10 @@ const STREAMS = 2;
 const serverUrl =
   process.env.CDS_BENCH_PG_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const cacheDir = path.join(tmpdir(), 'cds-bench-load');
-const corpusFile = path.join(cacheDir, `corpus-${studies}.ndjson`);
-const refFile = (stream: number) => path.join(cacheDir, `reference-${studies}-${stream}.copy`);
-const readyFile = path.join(cacheDir, `ready-${studies}`);
+const corpusFile = path.join(cacheDir, `corpus-${studies}-v${GENERATOR_VERSION}.ndjson`);
+const refFile = (stream: number) =>
+  path.join(cacheDir, `reference-${studies}-v${GENERATOR_VERSION}-${stream}.copy`);
+const readyFile = path.join(cacheDir, `ready-${studies}-v${GENERATOR_VERSION}`);
 const REF_COLUMNS = [...STUDY_ROW_COLUMNS, 'content_hash', 'search_a', 'search_b', 'search_c', 'search_d'];
 
 /** Child process: writes the corpus and the reference's COPY files (one per stream, split like our lanes). */

@@ -38,6 +38,7 @@
  * Target: the weekday delta (~1,500 studies) applied to the 606,000-study mirror in ≤ 5 minutes. Writes
  * bench/results/sync-<N>.json. Server: CDS_BENCH_PG_URL, else DATABASE_URL, else the local test server.
  */
+
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,6 +52,7 @@ import { openPostgresDb } from '../src/store/postgres-db.ts';
 import { runSync, type SyncResult } from '../src/sync/run-sync.ts';
 import { startFakeCtgov } from '../test/support/fake-ctgov.ts';
 import { type NextDayManifest, writeNextDayDelta } from './corpus/next-day.ts';
+import { GENERATOR_VERSION } from './corpus/study-generator.ts';
 import {
   benchDatabaseUrl,
   createBenchDatabase,
@@ -90,7 +92,7 @@ const seconds = (ms: number | null | undefined) => Math.round((ms ?? 0) / 100) /
 async function nextDay(count: number): Promise<{ manifest: NextDayManifest; delta: string[] }> {
   const out = path.join(
     BENCH_CACHE_DIR,
-    `next-day-${count}-${SEED}-${shares.changed}-${shares.added}-${shares.removed}`,
+    `next-day-${count}-${SEED}-v${GENERATOR_VERSION}-${shares.changed}-${shares.added}-${shares.removed}`,
   );
   const manifestFile = path.join(out, 'manifest.json');
   let manifest: NextDayManifest;

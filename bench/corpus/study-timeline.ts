@@ -55,12 +55,16 @@ export function drawTimeline(rng: Rng, status: string, snapshot: string, whyStop
     completion = today + rng.int(30, 1500);
     primary = Math.min(Math.max(primary, today + 1), completion);
   }
+  // No pile-up on the snapshot day: a draw that reaches it lands on it with the registry's daily share
+  // (~1,000 of ~606,000 studies are updated on a weekday), else in the half year before. An incremental
+  // sync's window starts a day before its watermark, so the base day's studies are fetched again.
+  const past = (day: number) => (day < today ? day : rng.chance(0.002) ? today : today - 1 - rng.int(0, 180));
   let lastUpdate =
     status === 'UNKNOWN'
       ? Math.min(today - 2 * 365 - rng.int(0, 700), completion + rng.int(0, 200))
       : PAST_ONLY.has(status)
-        ? Math.min(today, completion + rng.int(1, 700))
-        : Math.min(today, today - Math.floor(rng.logNormal(120, 1)));
+        ? past(completion + rng.int(1, 700))
+        : past(today - Math.floor(rng.logNormal(120, 1)));
   lastUpdate = Math.max(lastUpdate, submit + 1);
   const posted = (day: number) => ({ date: isoDay(day), type: rng.chance(0.85) ? 'ACTUAL' : 'ESTIMATED' });
   const statusModule: Record<string, unknown> = {

@@ -6,6 +6,7 @@
  * rows/s on the shared 2-core machine). Term frequencies are the base corpus's, repeated; the clones share
  * their base's text. Documents (study_documents) are not cloned: search never reads them.
  */
+
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import type { Db } from '../../src/store/db.ts';
 import { loadStudies } from '../../src/store/load-studies.ts';
 import { dropSecondaryIndexes, restoreSecondaryIndexes } from '../../src/store/secondary-indexes.ts';
 import { writeCorpus } from '../corpus/corpus-writer.ts';
+import { GENERATOR_VERSION } from '../corpus/study-generator.ts';
 
 export interface ScaledCorpusOptions {
   base: number;
@@ -34,7 +36,7 @@ export async function buildScaledCorpus(db: Db, options: ScaledCorpusOptions): P
   if (scale > 999 || base > 9999) throw new Error('at most 9,999 base studies and 999 clones each');
   const dir = path.join(tmpdir(), 'cds-bench-search');
   mkdirSync(dir, { recursive: true });
-  const corpus = path.join(dir, `corpus-${base}.ndjson`);
+  const corpus = path.join(dir, `corpus-${base}-v${GENERATOR_VERSION}.ndjson`);
   if (!existsSync(corpus)) {
     log(`generating ${base} studies into ${corpus}…`);
     await writeCorpus({ count: base, seed: 42, format: 'ndjson', out: corpus });

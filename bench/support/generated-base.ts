@@ -10,6 +10,7 @@
  *   publish steps its load left out. Without it the first sync on it would publish the whole initial load's
  *   backlog of change events (one per study) and be timed for it.
  */
+
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,13 +21,14 @@ import { refreshSearchTerms } from '../../src/search/refresh-search-terms.ts';
 import type { Db } from '../../src/store/db.ts';
 import { loadLanded } from '../../src/sync/load-landed.ts';
 import { writeCorpus } from '../corpus/corpus-writer.ts';
+import { GENERATOR_VERSION } from '../corpus/study-generator.ts';
 
 /** Where generated corpora are cached between runs (NDJSON, ~18 KB a study). */
 export const BENCH_CACHE_DIR = path.join(tmpdir(), 'cds-bench');
 
 /** The NDJSON of `count` generated studies (seed 42, default shares), written once and reused. */
 export async function generatedCorpusFile(count: number): Promise<string> {
-  const file = path.join(BENCH_CACHE_DIR, `corpus-${count}.ndjson`);
+  const file = path.join(BENCH_CACHE_DIR, `corpus-${count}-v${GENERATOR_VERSION}.ndjson`);
   if (existsSync(file)) return file;
   mkdirSync(BENCH_CACHE_DIR, { recursive: true });
   // Written under a temporary name: an interrupted run must not leave a short corpus that looks complete.

@@ -107,6 +107,16 @@ describe('generateRecords', () => {
     }
   });
 
+  it("updates about the registry's daily share of studies on the snapshot day, not a pile of them", () => {
+    const days = [...generateStudies({ count: 5_000, seed: 42, brokenShare: 0, pool })].map(
+      (study) => (study as unknown as ShapeStudy).protocolSection.statusModule.lastUpdatePostDateStruct.date,
+    );
+    const onSnapshotDay = days.filter((day) => day === '2026-10-02').length;
+    // ~1,000 of ~606,000 a day (0.17 %); an incremental sync re-fetches the snapshot day's studies.
+    expect(onSnapshotDay / days.length).toBeLessThan(0.01);
+    expect(new Set(days.filter((day) => day >= '2026-09-01')).size).toBeGreaterThan(20);
+  });
+
   it('keeps one topic per study: the first condition is what the title or summary speaks of', () => {
     let coherent = 0;
     const studies = [
