@@ -37,3 +37,23 @@ export async function runIndexPhase(db: Db, dropped: boolean, options: RestoreOp
 export async function analyzeStudyTables(db: Db): Promise<void> {
   await db.exec(`analyze ${INDEXED_TABLES.join(', ')}`);
 }
+
+/** Share of the studies a load must write before it analyzes (autovacuum_analyze_scale_factor's default). */
+const ANALYZE_SHARE = 0.1;
+
+/**
+ * Whether a load that wrote `touched` studies (and rebuilt `rebuiltIndexes`) should ANALYZE the tables
+ * itself: after an index phase or a never-analyzed table, and when it changed at least a tenth of the
+ * studies. A daily delta (~1,000 of ~606,000) leaves it to autovacuum: analyzing eleven tables took
+ * 5.9 s of a 6.8 s load of a 37-study delta at 20,000 studies. PGlite runs no autovacuum: always there.
+ */
+export async function shouldAnalyze(db: Db, touched: number, rebuiltIndexes: number): Promise<boolean> {
+  if (rebuiltIndexes > 0) return true;
+  if (touched === 0) return false;
+  if (db.engine !== 'postgres') return true;
+  const { rows } = await db.query<{ tuples: number }>(
+    `select reltuples::float8 as tuples from pg_class where oid = 'studies'::regclass`,
+  );
+  const tuples = rows[0]?.tuples ?? -1;
+  return tuples < 0 || touched >= ANALYZE_SHARE * tuples;
+}

@@ -20,7 +20,7 @@ import { BatchBuilder } from './batch-builder.ts';
 import { BatchLanes } from './batch-lanes.ts';
 import { detectBulkSettings } from './bulk-settings.ts';
 import type { Db } from './db.ts';
-import { analyzeStudyTables, runIndexPhase, startIndexPhase } from './index-phase.ts';
+import { analyzeStudyTables, runIndexPhase, shouldAnalyze, startIndexPhase } from './index-phase.ts';
 import { loadBatch } from './load-batch.ts';
 import { clearRunSeen, markMergedAliases, markMissingFromSnapshot } from './mark-removed.ts';
 
@@ -215,7 +215,7 @@ export async function loadStudies(
   const indexed = now();
   const touched = counts.inserted + counts.updated + counts.duplicates + counts.removed + counts.merged;
   try {
-    if (touched > 0 || indexesRebuilt.length > 0) await analyzeStudyTables(db);
+    if (await shouldAnalyze(db, touched, indexesRebuilt.length)) await analyzeStudyTables(db);
   } catch (error) {
     errors.push(`ANALYZE failed: ${describeError(error)}`);
   }
