@@ -365,7 +365,8 @@ CREATE TABLE public.studies (
     search_sample boolean GENERATED ALWAYS AS (((hashtext(nct_id) & 7) = 0)) STORED,
     CONSTRAINT studies_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT studies_removed_reason_check CHECK ((removed_reason = ANY (ARRAY['missing_from_snapshot'::text, 'merged'::text])))
-);
+)
+WITH (toast_tuple_target='256');
 
 CREATE TABLE public.study_arms (
     nct_id text NOT NULL,
@@ -413,7 +414,8 @@ CREATE TABLE public.study_locations (
     country text,
     status text,
     lat double precision,
-    lon double precision
+    lon double precision,
+    geo public.earth GENERATED ALWAYS AS (public.ll_to_earth(lat, lon)) STORED
 );
 
 CREATE TABLE public.study_mesh (
@@ -817,7 +819,7 @@ CREATE INDEX study_interventions_name_idx ON public.study_interventions USING bt
 
 CREATE INDEX study_locations_country_idx ON public.study_locations USING btree (country);
 
-CREATE INDEX study_locations_earth_idx ON public.study_locations USING gist (public.ll_to_earth(lat, lon)) WHERE ((lat IS NOT NULL) AND (lon IS NOT NULL));
+CREATE INDEX study_locations_earth_idx ON public.study_locations USING gist (geo) WHERE (geo IS NOT NULL);
 
 CREATE INDEX study_locations_text_idx ON public.study_locations USING gin (public.search_location_vector(facility, city, state, country));
 

@@ -6,6 +6,10 @@
  * Facets are disjunctive: each facet is counted over the matches of every filter except its own. One pass
  * reads the facet base (text and plain filters, without any facet filter) into a materialized CTE with one
  * boolean per facet filter; each facet then groups the rows that pass the other facets' booleans.
+ *
+ * countMatches reads the base once, bounded to EXACT_COUNT_LIMIT + 1 rows: a typical query (at most
+ * EXACT_COUNT_LIMIT matches without its facet filters) gets its exact total and facets from that one
+ * statement; only a broad one goes on to the sample.
  */
 import { sql } from 'kysely';
 import type { Db } from '../store/db.ts';
@@ -26,44 +30,76 @@ export interface FacetCount {
 }
 export type Facets = Record<FacetName, FacetCount[]>;
 
-export interface MatchProbe {
-  /** Matches of the whole query, counted up to EXACT_COUNT_LIMIT + 1. */
-  matches: number;
-  /** Matches without the facet filters (the largest set a facet is counted over), same bound. */
-  baseMatches: number;
-}
-
-/** Counts matches up to the limit: the LIMIT stops the scan, so a broad query costs ~10,000 row visits. */
-export async function probeMatches(db: Db, plan: SearchPlan, timeoutMs: number): Promise<MatchProbe> {
-  const bounded = (where: Sql) =>
-    sql`(select count(*)::int from (select 1 from ${plan.from} where ${where}
-      limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}) t)`;
-  const all = bounded(predicates(plan));
-  const base = hasFacetFilters(plan) ? bounded(sql.join(plan.base, sql` and `)) : sql`null::int`;
-  const [row] = await runSearchSql<{ matches: number; base_matches: number | null }>(
+/** Counts the matches of every predicate up to the limit: the LIMIT stops the scan (~10,000 row visits). */
+async function boundedMatches(db: Db, plan: SearchPlan, timeoutMs: number): Promise<number> {
+  const [row] = await runSearchSql<{ matches: number }>(
     db,
-    sql`select ${all} as matches, ${base} as base_matches`,
+    sql`select count(*)::int as matches from (select 1 from ${plan.from} where ${predicates(plan)}
+      limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}) t`,
     timeoutMs,
+    { indexed: plan.indexed },
   );
-  const matches = row?.matches ?? 0;
-  return { matches, baseMatches: row?.base_matches ?? matches };
+  return row?.matches ?? 0;
 }
 
-const FACET_COLUMNS: Record<FacetName, { value: Sql; from: Sql }> = {
-  status: { value: sql`b.overall_status`, from: sql`base b` },
-  phase: { value: sql`v`, from: sql`base b, unnest(b.phases) v` },
-  studyType: { value: sql`b.study_type`, from: sql`base b` },
-  sponsorClass: { value: sql`b.lead_sponsor_class`, from: sql`base b` },
-  country: { value: sql`v`, from: sql`base b, unnest(b.countries) v` },
-  hasResults: { value: sql`b.has_results::text`, from: sql`base b` },
-  ageGroup: { value: sql`v`, from: sql`base b, unnest(b.std_ages) v` },
+export interface MatchCounts {
+  /** Matches of the whole query; an estimate above EXACT_COUNT_LIMIT. */
+  total: number;
+  totalApproximate: boolean;
+  facets: Facets | null;
+  facetsApproximate: boolean;
+}
+
+/**
+ * The total and (withFacets) the facet counts of a query: exact from one bounded read of the facet base
+ * when it has at most EXACT_COUNT_LIMIT rows; otherwise estimated on the sample, with the total still exact
+ * when the facet filters bring the matches down to the limit.
+ */
+export async function countMatches(
+  db: Db,
+  plan: SearchPlan,
+  options: { withFacets: boolean; timeoutMs: number },
+): Promise<MatchCounts> {
+  const { withFacets, timeoutMs } = options;
+  const bounded = await countFacets(db, plan, { sample: false, bounded: true, withFacets, timeoutMs });
+  if (bounded.baseRows <= EXACT_COUNT_LIMIT)
+    return {
+      total: bounded.total,
+      totalApproximate: false,
+      facets: bounded.facets,
+      facetsApproximate: false,
+    };
+  const [sampled, matches] = await Promise.all([
+    countFacets(db, plan, { sample: true, withFacets, timeoutMs }),
+    hasFacetFilters(plan) ? boundedMatches(db, plan, timeoutMs) : EXACT_COUNT_LIMIT + 1,
+  ]);
+  const exact = matches <= EXACT_COUNT_LIMIT;
+  return {
+    total: exact ? matches : Math.max(sampled.total, EXACT_COUNT_LIMIT + 1),
+    totalApproximate: !exact,
+    facets: sampled.facets,
+    facetsApproximate: withFacets,
+  };
+}
+
+/** Each facet's value column in the base; array columns count each element. */
+const FACET_COLUMNS: Record<FacetName, { value: Sql; array: boolean }> = {
+  status: { value: sql`b.overall_status`, array: false },
+  phase: { value: sql`b.phases`, array: true },
+  studyType: { value: sql`b.study_type`, array: false },
+  sponsorClass: { value: sql`b.lead_sponsor_class`, array: false },
+  country: { value: sql`b.countries`, array: true },
+  hasResults: { value: sql`b.has_results::text`, array: false },
+  ageGroup: { value: sql`b.std_ages`, array: true },
 };
 
 const flag = (facet: FacetName) => sql.ref(`b.f_${facet}`);
 
 export interface FacetCounts {
-  /** Matches of the whole query (scaled when sampled). */
+  /** Matches of the whole query (scaled when sampled; among the base rows read when bounded). */
   total: number;
+  /** Rows of the facet base read (at most EXACT_COUNT_LIMIT + 1 when bounded; unscaled). */
+  baseRows: number;
   facets: Facets | null;
   approximate: boolean;
 }
@@ -75,7 +111,7 @@ export interface FacetCounts {
 export async function countFacets(
   db: Db,
   plan: SearchPlan,
-  options: { sample: boolean; withFacets: boolean; timeoutMs: number },
+  options: { sample: boolean; withFacets: boolean; timeoutMs: number; bounded?: boolean },
 ): Promise<FacetCounts> {
   const flags = FACETS.map((facet) => {
     const filter = plan.facetFilters[facet];
@@ -91,12 +127,24 @@ export async function countFacets(
   };
   const selects: Sql[] = [
     sql`select ''::text as facet, ''::text as value, count(*)::int as count from base b where ${allFlags()}`,
+    sql`select '#base'::text as facet, ''::text as value, count(*)::int as count from base b`,
   ];
+  // Bounded, the facets only count when the base was read whole; a broad query counts them on the sample.
+  const whole = options.bounded
+    ? sql` and (select count(*) from base) <= ${sql.lit(EXACT_COUNT_LIMIT)}`
+    : sql``;
   if (options.withFacets) {
     for (const facet of FACETS) {
-      const { value, from } = FACET_COLUMNS[facet];
-      selects.push(sql`select ${facet}::text as facet, ${value}::text as value, count(*)::int as count
-        from ${from} where ${allFlags(facet)} and ${value} is not null group by ${value}`);
+      const { value, array } = FACET_COLUMNS[facet];
+      // Arrays: unnest in the select list (one ProjectSet), ~2× faster than a lateral unnest per row.
+      selects.push(
+        array
+          ? sql`select ${facet}::text as facet, u.v::text as value, count(*)::int as count
+              from (select unnest(${value}) as v from base b where ${allFlags(facet)}${whole}) u
+              where u.v is not null group by u.v`
+          : sql`select ${facet}::text as facet, ${value}::text as value, count(*)::int as count
+              from base b where ${allFlags(facet)} and ${value} is not null${whole} group by ${value}`,
+      );
     }
   }
   const rows = await runSearchSql<{ facet: string; value: string; count: number }>(
@@ -104,21 +152,24 @@ export async function countFacets(
     sql`with base as materialized (
       select s.overall_status, s.phases, s.study_type, s.lead_sponsor_class, s.countries, s.has_results,
         s.std_ages, ${sql.join(flags)}
-      from ${plan.from} where ${where}
+      from ${plan.from} where ${where}${options.bounded ? sql` limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}` : sql``}
     )
     ${sql.join(selects, sql` union all `)}`,
     options.timeoutMs,
+    { indexed: plan.indexed && options.bounded === true },
   );
   const scale = options.sample ? SAMPLE_FACTOR : 1;
   let total = 0;
+  let baseRows = 0;
   const facets = Object.fromEntries(FACETS.map((f) => [f, [] as FacetCount[]])) as Facets;
   for (const row of rows) {
     if (row.facet === '') total = row.count * scale;
+    else if (row.facet === '#base') baseRows = row.count;
     else facets[row.facet as FacetName]?.push({ value: row.value, count: row.count * scale });
   }
   for (const facet of FACETS) {
     facets[facet].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   }
   facets.country = facets.country.slice(0, MAX_COUNTRY_VALUES);
-  return { total, facets: options.withFacets ? facets : null, approximate: options.sample };
+  return { total, baseRows, facets: options.withFacets ? facets : null, approximate: options.sample };
 }

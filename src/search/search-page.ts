@@ -129,9 +129,9 @@ export async function fetchPage(db: Db, plan: SearchPlan, request: PageRequest):
   const site = origin
     ? sql`left join lateral (
         select l.facility, l.city, l.state, l.country, l.status, l.lat, l.lon,
-          earth_distance(${origin}, ll_to_earth(l.lat, l.lon)) as distance_m
+          earth_distance(${origin}, l.geo) as distance_m
         from study_locations l
-        where l.nct_id = s.nct_id and l.lat is not null and l.lon is not null
+        where l.nct_id = s.nct_id and l.geo is not null
         order by distance_m, l.ord
         limit 1
       ) site on true`

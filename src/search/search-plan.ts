@@ -8,7 +8,7 @@
  * of migration 000004 (fielded text), so each is a GIN index lookup.
  */
 import { type RawBuilder, sql } from 'kysely';
-import { type FacetName, type Near, radiusMeters, type SearchQuery } from './search-query.ts';
+import { type FacetName, type Near, radiusMeters, type SearchQuery, TEXT_FIELDS } from './search-query.ts';
 
 export type Sql = RawBuilder<unknown>;
 
@@ -32,6 +32,8 @@ export interface SearchPlan {
   highlight: Sql | null;
   /** The query has free text (`q`): a match on the weighted study vector. */
   freeText: boolean;
+  /** A predicate is a text, id or location lookup that an index answers (see run-search-sql.ts). */
+  indexed: boolean;
   near: Near | null;
 }
 
@@ -177,24 +179,25 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
     rank: rank.length > 0 ? sql`(${sql.join(rank, sql` + `)})::float8` : null,
     highlight: highlight.length > 0 ? sql.join(highlight, sql` || `) : null,
     freeText: query.q !== undefined,
+    indexed: TEXT_FIELDS.some((field) => query[field] !== undefined) || query.q !== undefined || !!query.ids,
     near: query.near ?? null,
   };
 }
 
 /**
  * Studies joined to their nearest site within the radius (`n.distance_m`). The earth_box test uses the
- * GiST index on study_locations; the box is larger than the circle, so the exact distance is checked too.
- * Sites without coordinates cannot match.
+ * GiST index on the sites' stored earth points (study_locations.geo, migration 000008); the box is larger
+ * than the circle, so the exact distance is checked too. Sites without coordinates cannot match.
  */
 function nearFrom(near: Near): Sql {
   const origin = nearOrigin(near);
   const meters = radiusMeters(near);
   return sql`studies s join (
-    select l.nct_id, min(earth_distance(${origin}, ll_to_earth(l.lat, l.lon))) as distance_m
+    select l.nct_id, min(earth_distance(${origin}, l.geo)) as distance_m
     from study_locations l
-    where l.lat is not null and l.lon is not null
-      and earth_box(${origin}, ${meters}::float8) @> ll_to_earth(l.lat, l.lon)
-      and earth_distance(${origin}, ll_to_earth(l.lat, l.lon)) <= ${meters}::float8
+    where l.geo is not null
+      and earth_box(${origin}, ${meters}::float8) @> l.geo
+      and earth_distance(${origin}, l.geo) <= ${meters}::float8
     group by l.nct_id
   ) n on n.nct_id = s.nct_id`;
 }

@@ -1,13 +1,12 @@
 /**
- * The search: validates the query, expands MeSH synonyms, then counts the matches up to the exact limit
- * while fetching the ranked page and the sampled counts, counts the facets exactly when the matches are
- * few, and offers a spelling correction when text found nothing. Every statement runs under the search
- * statement_timeout.
+ * The search: validates the query, expands MeSH synonyms, then counts the matches and their facets
+ * (exactly up to EXACT_COUNT_LIMIT, else on the sample) while fetching the ranked page, and offers a
+ * spelling correction when text found nothing. Every statement runs under the search statement_timeout.
  */
 import type { Db } from '../store/db.ts';
 import { correctWords } from './did-you-mean.ts';
 import { meshSynonyms } from './mesh-synonyms.ts';
-import { countFacets, EXACT_COUNT_LIMIT, type Facets, probeMatches } from './search-counts.ts';
+import { countMatches, type Facets } from './search-counts.ts';
 import { decodeCursor, encodeCursor } from './search-cursor.ts';
 import { fetchPage, type PageRow, RANK_CANDIDATE_CAP } from './search-page.ts';
 import { buildSearchPlan } from './search-plan.ts';
@@ -108,27 +107,14 @@ export async function searchStudies(
     query.condition && query.meshExpansion ? await meshSynonyms(db, query.condition, timeoutMs) : [];
   const plan = buildSearchPlan(query, synonyms);
 
-  // On a server pool the probe, the page and the sampled counts run at once on three connections: a broad
-  // query then costs its slowest statement, not their sum. The exact counts, needed when the facet base
-  // has at most EXACT_COUNT_LIMIT matches, follow the probe (its rows are then in cache). The embedded
-  // engine runs one statement at a time, so there the sample is only counted when the probe asks for it.
-  const concurrent = db.parallelism > 1;
+  // On a server pool the counts and the page run at once on two connections. The counts read the facet
+  // base once, bounded (search-counts.ts): a typical query's exact total and facets cost one statement.
   const request = { sort, order, after, pageSize: query.pageSize, timeoutMs, rankCap };
-  const [probe, rows, speculative] = await Promise.all([
-    probeMatches(db, plan, timeoutMs),
+  const [counts, rows] = await Promise.all([
+    countMatches(db, plan, { withFacets: query.facets, timeoutMs }),
     fetchPage(db, plan, request),
-    concurrent ? countFacets(db, plan, { sample: true, withFacets: query.facets, timeoutMs }) : null,
   ]);
-  const exactTotal = probe.matches <= EXACT_COUNT_LIMIT;
-  const sampled = probe.baseMatches > EXACT_COUNT_LIMIT;
-  const needCounts = query.facets || !exactTotal;
-  const counts = !needCounts
-    ? null
-    : sampled && speculative
-      ? speculative
-      : await countFacets(db, plan, { sample: sampled, withFacets: query.facets, timeoutMs });
-
-  const total = exactTotal ? probe.matches : Math.max(counts?.total ?? 0, EXACT_COUNT_LIMIT + 1);
+  const total = counts.total;
   const hasMore = rows.length > query.pageSize;
   const pageRows = rows.slice(0, query.pageSize);
   const last = pageRows.at(-1);
@@ -148,25 +134,24 @@ export async function searchStudies(
       `Relevance was scored for the first ${rankCap} of the matches the index returned; ` +
         'sort by a date or add filters to see all matches.',
     );
-  if (!exactTotal)
+  if (counts.totalApproximate)
     notes.push('The total is estimated from a 1-in-8 sample of studies (more than 10,000 matches).');
-  if (query.facets && sampled) notes.push('Facet counts are estimated from a 1-in-8 sample of studies.');
+  if (counts.facetsApproximate) notes.push('Facet counts are estimated from a 1-in-8 sample of studies.');
   if (query.near)
     notes.push('Distance search covers only sites with coordinates; sites without a geo point cannot match.');
 
-  const didYouMean =
-    probe.matches === 0 && hasText(query) ? await suggestCorrection(db, query, timeoutMs) : null;
+  const didYouMean = total === 0 && hasText(query) ? await suggestCorrection(db, query, timeoutMs) : null;
 
   return {
     studies: pageRows.map((row) => toHit(row, sort, query.near)),
     total,
-    totalApproximate: !exactTotal,
+    totalApproximate: counts.totalApproximate,
     nextCursor,
     sort,
     order,
     ranking,
-    facets: counts?.facets ?? null,
-    facetsApproximate: Boolean(query.facets && sampled),
+    facets: counts.facets,
+    facetsApproximate: counts.facetsApproximate,
     didYouMean,
     notes,
   };
@@ -184,8 +169,8 @@ async function suggestCorrection(
     const corrected = await correctWords(db, text, timeoutMs);
     if (!corrected) continue;
     const plan = buildSearchPlan({ ...query, [field]: corrected }, []);
-    const probe = await probeMatches(db, plan, timeoutMs);
-    if (probe.matches > 0) return { field, text: corrected };
+    const { total } = await countMatches(db, plan, { withFacets: false, timeoutMs });
+    if (total > 0) return { field, text: corrected };
   }
   return null;
 }

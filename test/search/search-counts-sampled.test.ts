@@ -1,0 +1,83 @@
+/**
+ * Counting above EXACT_COUNT_LIMIT: a 24,000-study table where "asthma" matches half of them, so the total
+ * and the facets of a broad query come from the 1-in-8 sample, and a facet filter that brings the matches
+ * under the limit gives an exact total again. Every expected number is counted here in plain SQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXACT_COUNT_LIMIT } from '../../src/search/search-counts.ts';
+import { searchFacets } from '../../src/search/search-facets.ts';
+import { searchStudies } from '../../src/search/search-studies.ts';
+import { createTestDb, type TestDb } from '../support/db.ts';
+
+const STUDIES = 24_000;
+let t: TestDb;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  await t.db.query(
+    `insert into studies (nct_id, brief_title, overall_status, study_type, phases, lead_sponsor_class,
+       countries, std_ages, sex, has_results, last_update_post_date, content_hash, search_vector)
+     select 'NCT' || lpad(i::text, 8, '0'), title,
+       (array['RECRUITING', 'COMPLETED', 'TERMINATED'])[i % 3 + 1], 'INTERVENTIONAL',
+       array[(array['PHASE1', 'PHASE2', 'PHASE3', 'PHASE4'])[i % 4 + 1]], 'OTHER', array['United States'],
+       array['ADULT'], 'ALL', i % 5 = 0, date '2020-01-01' + i % 1000, 'test',
+       setweight(to_tsvector('english', title), 'A')
+     from generate_series(1, $1::int) i,
+       lateral (select case when i % 2 = 0 then 'Asthma in adults ' else 'Diabetes care ' end
+                       || case when i % 240 = 0 then 'rare variant' else '' end as title) t`,
+    [STUDIES],
+  );
+  await t.db.exec('analyze studies');
+}, 60_000);
+afterAll(async () => {
+  await t?.drop();
+});
+
+async function exact(where: string): Promise<number> {
+  const { rows } = await t.db.query<{ n: number }>(`select count(*)::int as n from studies where ${where}`);
+  return rows[0]!.n;
+}
+
+describe('counts above the exact limit', () => {
+  it('estimates a broad total and its facets on the sample, marked approximate', async () => {
+    const asthma = await exact(`brief_title like 'Asthma%'`);
+    expect(asthma).toBeGreaterThan(EXACT_COUNT_LIMIT);
+    const result = await searchStudies(t.db, { q: 'asthma', facets: true, pageSize: 5 });
+    expect(result.totalApproximate).toBe(true);
+    expect(result.facetsApproximate).toBe(true);
+    expect(Math.abs(result.total - asthma) / asthma).toBeLessThan(0.1);
+    expect(result.notes.join(' ')).toContain('estimated from a 1-in-8 sample');
+    // Each status is a third of the matches: the sampled, scaled counts land near it.
+    const statuses = result.facets!.status;
+    expect(statuses.map((f) => f.value).sort()).toEqual(['COMPLETED', 'RECRUITING', 'TERMINATED']);
+    for (const { value, count } of statuses) {
+      const actual = await exact(`brief_title like 'Asthma%' and overall_status = '${value}'`);
+      expect(Math.abs(count - actual) / actual).toBeLessThan(0.15);
+    }
+    expect(result.studies).toHaveLength(5);
+  });
+
+  it('gives an exact total when the facet filters bring a broad query under the limit', async () => {
+    const completed = await exact(`brief_title like 'Asthma%' and overall_status = 'COMPLETED'`);
+    expect(completed).toBeLessThanOrEqual(EXACT_COUNT_LIMIT);
+    const result = await searchStudies(t.db, { q: 'asthma', status: ['COMPLETED'], facets: true });
+    expect(result.total).toBe(completed);
+    expect(result.totalApproximate).toBe(false);
+    // The facet base (without the status filter) is still broad: its facets come from the sample.
+    expect(result.facetsApproximate).toBe(true);
+    const facets = await searchFacets(t.db, { q: 'asthma', status: ['COMPLETED'] });
+    expect([facets.total, facets.totalApproximate, facets.facetsApproximate]).toEqual([
+      completed,
+      false,
+      true,
+    ]);
+  });
+
+  it('counts a narrow query exactly, facets included', async () => {
+    const rare = await exact(`brief_title like '%rare variant'`);
+    const phase2 = await exact(`brief_title like '%rare variant' and phases && array['PHASE2']`);
+    const result = await searchStudies(t.db, { q: 'rare variant', facets: true });
+    expect([result.total, result.totalApproximate, result.facetsApproximate]).toEqual([rare, false, false]);
+    expect(result.facets!.phase.find((f) => f.value === 'PHASE2')?.count ?? 0).toBe(phase2);
+  });
+});
