@@ -1,39 +1,18 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/build-app.ts';
-import { registerConsole } from '../../src/api/register-console.ts';
 import { completedWithResults, DASHBOARDS, sitesByCountry, TOP_N } from '../../src/dashboards/dashboards.ts';
-import { silentLogger } from '../../src/log.ts';
 import { studyFields } from '../dashboards/fixture-figures.ts';
-import { FIRST_SYNC, firstVersion, loadRun, SECOND_SYNC, secondVersion } from '../events/fixture-versions.ts';
-import { createTestDb, type TestDb } from '../support/db.ts';
+import { secondVersion } from '../events/fixture-versions.ts';
+import { startTwoSyncsApi, type TwoSyncsApi } from './support/two-syncs-api.ts';
 
 describe('dashboards API', () => {
-  let t: TestDb;
-  let app: FastifyInstance;
+  let api: TwoSyncsApi;
   beforeAll(async () => {
-    t = await createTestDb();
-    // Both syncs loaded, no event delivered yet: the route delivers them in-process before reading.
-    await loadRun(t.db, FIRST_SYNC, firstVersion());
-    await loadRun(t.db, SECOND_SYNC, secondVersion(), { snapshot: true });
-    app = await buildApp({ db: t.db, config: { searchTimeoutMs: 5000 }, logger: silentLogger });
-    await registerConsole(app, {
-      db: t.db,
-      config: { host: '127.0.0.1' },
-      logger: silentLogger,
-      scheduler: null,
-    });
+    api = await startTwoSyncsApi();
   });
   afterAll(async () => {
-    await app?.close();
-    await t?.drop();
+    await api?.close();
   });
-
-  const get = async (url: string) => {
-    const response = await app.inject({ method: 'GET', url });
-    // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of several shapes, asserted field by field
-    return { status: response.statusCode, body: response.json() as Record<string, any> };
-  };
+  const get = (url: string) => api.get(url);
 
   it('GET /dashboards lists every dashboard with its title and description, without running any', async () => {
     const { status, body } = await get('/dashboards');
@@ -42,7 +21,7 @@ describe('dashboards API', () => {
       DASHBOARDS.map((d) => ({ id: d.id, title: d.title, description: d.description })),
     );
     expect(body.dashboards.map((d: { id: string }) => d.id)).toContain('sites-by-country');
-    const { rows } = await t.db.query('select 1 from warehouse.dim_study limit 1');
+    const { rows } = await api.t.db.query('select 1 from warehouse.dim_study limit 1');
     expect(rows).toEqual([]);
   });
 
@@ -65,7 +44,7 @@ describe('dashboards API', () => {
       with_results: withResults,
       share: withResults / completed.length,
     });
-    expect(body.rows).toEqual(await completedWithResults.run(t.db));
+    expect(body.rows).toEqual(await completedWithResults.run(api.t.db));
     expect(body.generatedAt >= started && body.generatedAt <= new Date().toISOString()).toBe(true);
   });
 
@@ -80,7 +59,7 @@ describe('dashboards API', () => {
       expect(one.rows.length, d.id).toBeGreaterThan(0);
     }
     const sites = await get('/dashboards/sites-by-country');
-    expect(sites.body.rows).toEqual(await sitesByCountry.run(t.db));
+    expect(sites.body.rows).toEqual(await sitesByCountry.run(api.t.db));
   });
 
   it('answers an unknown dashboard with 404 and an over-long id with 400, as JSON errors', async () => {

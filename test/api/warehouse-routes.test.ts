@@ -1,49 +1,25 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/build-app.ts';
-import { registerConsole } from '../../src/api/register-console.ts';
-import { silentLogger } from '../../src/log.ts';
 import {
   ENROLLMENT_CHANGED,
   FIRST_SYNC,
-  firstVersion,
-  loadRun,
   NOW_RECRUITING,
   REMOVED,
   SECOND_SYNC,
-  secondVersion,
 } from '../events/fixture-versions.ts';
-import { createTestDb, type TestDb } from '../support/db.ts';
+import { startTwoSyncsApi, type TwoSyncsApi } from './support/two-syncs-api.ts';
 
 describe('warehouse API: study history and as-of', () => {
-  let t: TestDb;
-  let app: FastifyInstance;
+  let api: TwoSyncsApi;
   beforeAll(async () => {
-    t = await createTestDb();
-    // Both syncs loaded, no event delivered yet: the routes deliver them in-process before reading.
-    await loadRun(t.db, FIRST_SYNC, firstVersion());
-    await loadRun(t.db, SECOND_SYNC, secondVersion(), { snapshot: true });
-    app = await buildApp({ db: t.db, config: { searchTimeoutMs: 5000 }, logger: silentLogger });
-    await registerConsole(app, {
-      db: t.db,
-      config: { host: '127.0.0.1' },
-      logger: silentLogger,
-      scheduler: null,
-    });
+    api = await startTwoSyncsApi();
   });
   afterAll(async () => {
-    await app?.close();
-    await t?.drop();
+    await api?.close();
   });
-
-  const get = async (url: string) => {
-    const response = await app.inject({ method: 'GET', url });
-    // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of several shapes, asserted field by field
-    return { status: response.statusCode, body: response.json() as Record<string, any> };
-  };
+  const get = (url: string) => api.get(url);
 
   it('GET /studies/{nctId}/history brings the warehouse up to date, then lists both versions and the exact change', async () => {
-    const { rows: before } = await t.db.query('select 1 from warehouse.dim_study limit 1');
+    const { rows: before } = await api.t.db.query('select 1 from warehouse.dim_study limit 1');
     expect(before).toEqual([]);
     const { status, body } = await get(`/studies/${ENROLLMENT_CHANGED.toLowerCase()}/history`);
     expect(status).toBe(200);
