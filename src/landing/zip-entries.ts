@@ -2,9 +2,9 @@
  * Zip files read entry by entry, never unpacked to disk: yauzl (lazyEntries) walks the central directory
  * through a block cache, and a worker thread (zip-inflate-worker.js) reads each entry's compressed bytes
  * at their offset, inflates them in one call and checks them against their size and CRC-32, so the
- * consuming thread only parses. A few batches are in flight at a time: memory stays a few MB whatever the
- * file (the largest study is ~3.6 MB). A zip whose central directory is missing (a download cut short)
- * fails at open.
+ * consuming thread only decodes and parses. A few batches are in flight at a time: memory stays a few MB
+ * whatever the file (the largest study is ~3.6 MB). A zip whose central directory is missing (a download
+ * cut short) fails at open.
  */
 import { type FileHandle, open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
@@ -123,9 +123,17 @@ interface EntryJob {
   method: number;
 }
 
+/** A batch's entries as the worker returns them: their bytes one after another (see the worker). */
+interface Decoded {
+  bytes: Uint8Array;
+  ends: number[];
+  errors: (string | null)[];
+}
+
 interface Batch {
   names: string[];
-  results: Promise<{ text: string; error?: string }[]>;
+  /** Each entry's text, decoded when asked for (just before it is yielded), and its error. */
+  results: Promise<{ text: () => string; error?: string }[]>;
 }
 
 /** A batch is this many entries or this many compressed bytes, whichever comes first. */
@@ -144,18 +152,19 @@ export async function* readZipTexts(file: string, signal?: AbortSignal): AsyncGe
   const { zipfile, handle, size } = await openCachedZip(file);
   const worker = new Worker(WORKER_URL, {
     workerData: { fd: handle.fd, size },
-    // Its heap holds a few batches: small limits keep the reading process's memory near the target.
-    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+    // It holds only buffers (outside its heap) and a batch's offsets: small heap limits keep the reading
+    // process ~20 MiB lower (ingest benchmark: 231 against 253 MiB at 303,000 studies).
+    resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
   });
-  const waiting = new Map<number, { resolve: (r: { text: string; error?: string }[]) => void }>();
+  const waiting = new Map<number, { resolve: (r: Decoded | null) => void }>();
   let failure: Error | null = null;
   const fail = (error: Error) => {
     failure ??= new Error(`Reading ${file}: the inflate worker failed (${error.message})`, { cause: error });
-    for (const { resolve } of waiting.values()) resolve([]);
+    for (const { resolve } of waiting.values()) resolve(null);
     waiting.clear();
   };
-  worker.on('message', (message: { id: number; results: { text: string; error?: string }[] }) => {
-    waiting.get(message.id)?.resolve(message.results);
+  worker.on('message', (message: Decoded & { id: number }) => {
+    waiting.get(message.id)?.resolve(message);
     waiting.delete(message.id);
   });
   worker.on('error', fail);
@@ -166,7 +175,7 @@ export async function* readZipTexts(file: string, signal?: AbortSignal): AsyncGe
   const post = async (): Promise<Batch | null> => {
     const names: string[] = [];
     const jobs: EntryJob[] = [];
-    const immediate = new Map<number, { text: string; error: string }>();
+    const immediate = new Map<number, { text: () => string; error: string }>();
     let bytes = 0;
     while (!ended && names.length < BATCH_ENTRIES && bytes < BATCH_BYTES) {
       signal?.throwIfAborted();
@@ -176,7 +185,8 @@ export async function* readZipTexts(file: string, signal?: AbortSignal): AsyncGe
         break;
       }
       if (entry.fileName.endsWith('/')) continue;
-      if (entry.isEncrypted()) immediate.set(names.length, { text: '', error: 'the entry is encrypted' });
+      if (entry.isEncrypted())
+        immediate.set(names.length, { text: () => '', error: 'the entry is encrypted' });
       else
         jobs.push({
           offset: entry.relativeOffsetOfLocalHeader,
@@ -193,15 +203,24 @@ export async function* readZipTexts(file: string, signal?: AbortSignal): AsyncGe
     const id = nextId++;
     const decoded =
       jobs.length === 0
-        ? Promise.resolve([])
-        : new Promise<{ text: string; error?: string }[]>((resolve) => {
+        ? Promise.resolve<Decoded>({ bytes: new Uint8Array(0), ends: [], errors: [] })
+        : new Promise<Decoded | null>((resolve) => {
             waiting.set(id, { resolve });
             worker.postMessage({ id, entries: jobs });
           });
-    const results = decoded.then((texts) => {
-      if (failure) throw failure;
+    const results = decoded.then((answer) => {
+      if (failure || answer === null) throw failure;
+      const bytes = Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength);
       let t = 0;
-      return names.map((_, i) => immediate.get(i) ?? texts[t++]!);
+      return names.map((_, i) => {
+        const early = immediate.get(i);
+        if (early) return early;
+        const start = t === 0 ? 0 : answer.ends[t - 1]!;
+        const end = answer.ends[t]!;
+        const error = answer.errors[t++];
+        const text = () => bytes.toString('utf8', start, end);
+        return error === null || error === undefined ? { text } : { text, error };
+      });
     });
     return { names, results };
   };
@@ -218,7 +237,10 @@ export async function* readZipTexts(file: string, signal?: AbortSignal): AsyncGe
       const results = await batch.results;
       for (let i = 0; i < batch.names.length; i++) {
         signal?.throwIfAborted();
-        yield { name: batch.names[i]!, ...results[i]! };
+        const { text, error } = results[i]!;
+        yield error === undefined
+          ? { name: batch.names[i]!, text: text() }
+          : { name: batch.names[i]!, text: text(), error };
       }
     }
   } finally {
