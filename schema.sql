@@ -367,6 +367,9 @@ CREATE TABLE public.studies (
     CONSTRAINT studies_removed_reason_check CHECK ((removed_reason = ANY (ARRAY['missing_from_snapshot'::text, 'merged'::text])))
 )
 WITH (toast_tuple_target='256');
+ALTER TABLE ONLY public.studies ALTER COLUMN phases SET STORAGE MAIN;
+ALTER TABLE ONLY public.studies ALTER COLUMN std_ages SET STORAGE MAIN;
+ALTER TABLE ONLY public.studies ALTER COLUMN countries SET STORAGE MAIN;
 
 CREATE TABLE public.study_arms (
     nct_id text NOT NULL,
