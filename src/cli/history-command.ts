@@ -6,13 +6,11 @@
 import type { Command } from 'commander';
 import type { FieldChange } from '../domain/study-diff.ts';
 import { CdsError } from '../errors.ts';
-import type { Db } from '../store/db.ts';
-import { openMigratedDb } from '../store/open-migrated-db.ts';
-import { catchUpWarehouse } from '../warehouse/catch-up-warehouse.ts';
 import { asOfInstant, studiesAsOf } from '../warehouse/studies-as-of.ts';
 import { studyHistory } from '../warehouse/study-history.ts';
 import type { CliContext } from './cli-context.ts';
 import { formatTable } from './format-table.ts';
+import { withWarehouse } from './with-warehouse.ts';
 
 const NCT_ID = /^NCT\d{8}$/;
 
@@ -112,16 +110,4 @@ function describeChange(change: FieldChange): string {
 function short(value: unknown): string {
   const text = value === null ? '∅' : typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
-}
-
-/** Opens the database, brings the warehouse up to date when delivery is in-process, runs `fn`. */
-async function withWarehouse(context: CliContext, fn: (db: Db) => Promise<void>): Promise<void> {
-  const config = context.loadConfig();
-  const db = await openMigratedDb(config);
-  try {
-    await catchUpWarehouse(db, config);
-    await fn(db);
-  } finally {
-    await db.close();
-  }
 }

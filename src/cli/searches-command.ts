@@ -9,11 +9,9 @@ import type { Command } from 'commander';
 import { listAlerts } from '../alerts/list-alerts.ts';
 import { deleteSavedSearch, listSavedSearches, saveSearch } from '../alerts/saved-searches.ts';
 import { CdsError } from '../errors.ts';
-import type { Db } from '../store/db.ts';
-import { openMigratedDb } from '../store/open-migrated-db.ts';
-import { catchUpWarehouse } from '../warehouse/catch-up-warehouse.ts';
 import type { CliContext } from './cli-context.ts';
 import { formatTable } from './format-table.ts';
+import { withWarehouse } from './with-warehouse.ts';
 
 export function registerSearchesCommands(program: Command, context: CliContext): void {
   const searches = program.command('searches').description('saved searches with change alerts');
@@ -26,7 +24,7 @@ export function registerSearchesCommands(program: Command, context: CliContext):
     .option('--webhook <url>', 'POST the alerts (JSON) to this http(s) URL, with retries')
     .action(async (name: string, queryText: string, options: { webhook?: string }) => {
       const query = parseJson(queryText);
-      await withDb(context, async (db) => {
+      await withWarehouse(context, async (db) => {
         const saved = await saveSearch(db, { name, query, webhookUrl: options.webhook ?? null });
         context.io.out(`saved search ${saved.id} "${saved.name}": ${saved.matches} studies match now\n`);
       });
@@ -36,7 +34,7 @@ export function registerSearchesCommands(program: Command, context: CliContext):
     .command('list')
     .description('the saved searches')
     .action(async () => {
-      await withDb(context, async (db) => {
+      await withWarehouse(context, async (db) => {
         context.io.out(
           formatTable(await listSavedSearches(db), [
             { header: 'id', value: (s) => s.id, align: 'right' },
@@ -56,7 +54,7 @@ export function registerSearchesCommands(program: Command, context: CliContext):
     .option('-n, --limit <n>', 'how many', '50')
     .option('--json', 'machine-readable output')
     .action(async (name: string, options: { limit: string; json?: boolean }) => {
-      await withDb(context, async (db) => {
+      await withWarehouse(context, async (db) => {
         const search = (await listSavedSearches(db)).find((s) => s.name === name);
         if (!search)
           throw new CdsError('NOT_FOUND', `No saved search "${name}". List them with: cds searches list`);
@@ -80,7 +78,7 @@ export function registerSearchesCommands(program: Command, context: CliContext):
     .description('delete a saved search and its alerts')
     .argument('<name>', 'the saved search')
     .action(async (name: string) => {
-      await withDb(context, async (db) => {
+      await withWarehouse(context, async (db) => {
         const search = (await listSavedSearches(db)).find((s) => s.name === name);
         if (!search || !(await deleteSavedSearch(db, search.id)))
           throw new CdsError('NOT_FOUND', `No saved search "${name}".`);
@@ -101,15 +99,4 @@ function parseJson(text: string): unknown {
 function compact(query: object): object {
   const { pageSize: _p, meshExpansion: _m, facets: _f, ...rest } = query as Record<string, unknown>;
   return rest;
-}
-
-async function withDb(context: CliContext, fn: (db: Db) => Promise<void>): Promise<void> {
-  const config = context.loadConfig();
-  const db = await openMigratedDb(config);
-  try {
-    await catchUpWarehouse(db, config);
-    await fn(db);
-  } finally {
-    await db.close();
-  }
 }
