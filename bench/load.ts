@@ -41,11 +41,11 @@ import { copyLine } from '../src/store/copy-text.ts';
 import { laneOf, loadStudies } from '../src/store/load-studies.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openPostgresDb } from '../src/store/postgres-db.ts';
-import { STUDY_ROW_COLUMNS } from '../src/store/study-columns.ts';
 import { stagedRow } from '../src/store/write-studies.ts';
 import { projectStudy } from '../src/transform/project-study.ts';
 import { writeCorpus } from './corpus/corpus-writer.ts';
 import { GENERATOR_VERSION } from './corpus/study-generator.ts';
+import { REFERENCE_COLUMNS, referenceTableSql } from './support/reference-copy.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -68,7 +68,6 @@ const corpusFile = path.join(cacheDir, `corpus-${studies}-v${GENERATOR_VERSION}.
 const refFile = (stream: number) =>
   path.join(cacheDir, `reference-${studies}-v${GENERATOR_VERSION}-${stream}.copy`);
 const readyFile = path.join(cacheDir, `ready-${studies}-v${GENERATOR_VERSION}`);
-const REF_COLUMNS = [...STUDY_ROW_COLUMNS, 'content_hash', 'search_a', 'search_b', 'search_c', 'search_d'];
 
 /** Child process: writes the corpus and the reference's COPY files (one per stream, split like our lanes). */
 async function prepare(): Promise<void> {
@@ -80,7 +79,7 @@ async function prepare(): Promise<void> {
     const outcome = projectStudy(record);
     if (!outcome.ok) continue;
     const { study } = outcome;
-    const line = copyLine(stagedRow(study), REF_COLUMNS);
+    const line = copyLine(stagedRow(study), REFERENCE_COLUMNS);
     const out = outs[laneOf(study.nctId, STREAMS)]!;
     if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     rows++;
@@ -136,7 +135,7 @@ async function main(): Promise<void> {
     const db = await openPostgresDb(url, { max: STREAMS + 1 });
     try {
       await migrate(db);
-      await db.exec(REFERENCE_TABLE_SQL);
+      await db.exec(referenceTableSql('ref_studies'));
     } finally {
       await db.close();
     }
@@ -148,7 +147,7 @@ async function main(): Promise<void> {
         try {
           await pipeline(
             createReadStream(refFile(stream)),
-            client.query(copyFrom(`copy ref_studies (${REF_COLUMNS.join(', ')}) from stdin`)),
+            client.query(copyFrom(`copy ref_studies (${REFERENCE_COLUMNS.join(', ')}) from stdin`)),
           );
           const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
           return backendCpuSeconds(async () => ({ rows }));
@@ -252,19 +251,6 @@ async function backendCpuSeconds(
   }
   return total;
 }
-
-/** The reference table: studies' columns, the four texts, and the weighted vector generated on COPY. */
-const REFERENCE_TABLE_SQL = `
-  create table ref_studies (like studies including defaults);
-  alter table ref_studies drop column search_vector;
-  alter table ref_studies add primary key (nct_id);
-  alter table ref_studies
-    add column search_a text, add column search_b text, add column search_c text, add column search_d text,
-    add column search_vector tsvector generated always as (
-      setweight(to_tsvector('english'::regconfig, coalesce(search_a, '')), 'A') ||
-      setweight(to_tsvector('english'::regconfig, coalesce(search_b, '')), 'B') ||
-      setweight(to_tsvector('english'::regconfig, coalesce(search_c, '')), 'C') ||
-      setweight(to_tsvector('english'::regconfig, coalesce(search_d, '')), 'D')) stored;`;
 
 /** Runs `fn` on a new database on the bench server, dropped afterwards unless --keep. */
 async function withDatabase<T>(label: string, fn: (url: string) => Promise<T>): Promise<T> {

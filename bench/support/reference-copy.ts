@@ -3,24 +3,16 @@
  * studies, pre-encoded in COPY text, COPYed into a copy of `studies` whose search_vector is a GENERATED
  * column computing the same weighted tsvector, with its primary key and no other index. It writes neither
  * documents nor child rows, versions nor events: the least work that puts the same rows into PostgreSQL.
- * (bench/load.ts builds the same table for its reference, split over two streams.)
  */
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { LandedRecord } from '../../src/landing/landed-record.ts';
 import { copyLine } from '../../src/store/copy-text.ts';
-import { STUDY_ROW_COLUMNS } from '../../src/store/study-columns.ts';
-import { stagedRow } from '../../src/store/write-studies.ts';
+import { STAGE_COLUMNS, searchVectorSql, stagedRow } from '../../src/store/write-studies.ts';
 import { projectStudy } from '../../src/transform/project-study.ts';
 
-export const REFERENCE_COLUMNS = [
-  ...STUDY_ROW_COLUMNS,
-  'content_hash',
-  'search_a',
-  'search_b',
-  'search_c',
-  'search_d',
-] as const;
+/** The staged form of a study (stagedRow): its typed row, content hash and four search texts. */
+export const REFERENCE_COLUMNS = STAGE_COLUMNS;
 
 /** DDL of the reference table `table`: studies' columns, the four texts, the vector generated on COPY. */
 export function referenceTableSql(table: string): string {
@@ -30,11 +22,7 @@ export function referenceTableSql(table: string): string {
   alter table ${table} add primary key (nct_id);
   alter table ${table}
     add column search_a text, add column search_b text, add column search_c text, add column search_d text,
-    add column search_vector tsvector generated always as (
-      setweight(to_tsvector('english'::regconfig, coalesce(search_a, '')), 'A') ||
-      setweight(to_tsvector('english'::regconfig, coalesce(search_b, '')), 'B') ||
-      setweight(to_tsvector('english'::regconfig, coalesce(search_c, '')), 'C') ||
-      setweight(to_tsvector('english'::regconfig, coalesce(search_d, '')), 'D')) stored;`;
+    add column search_vector tsvector generated always as (${searchVectorSql('')}) stored;`;
 }
 
 /** The COPY text of the records that project (untimed preparation: the reference starts from encoded rows). */

@@ -14,7 +14,8 @@ import type { Queryable } from './db.ts';
 import { CHILD_TABLES, STUDY_ROW_COLUMNS } from './study-columns.ts';
 
 const SEARCH_COLUMNS = ['search_a', 'search_b', 'search_c', 'search_d'] as const;
-const STAGE_COLUMNS = [...STUDY_ROW_COLUMNS, 'content_hash', ...SEARCH_COLUMNS] as const;
+/** The staged form's columns (stagedRow): the typed row, the content hash and the four search texts. */
+export const STAGE_COLUMNS = [...STUDY_ROW_COLUMNS, 'content_hash', ...SEARCH_COLUMNS] as const;
 const DOC_COLUMNS = ['nct_id', 'document'] as const;
 /** Typed columns the upsert overwrites (all but the key). */
 const UPDATABLE_COLUMNS = STUDY_ROW_COLUMNS.filter((c) => c !== 'nct_id');
@@ -22,13 +23,16 @@ const UPDATABLE_COLUMNS = STUDY_ROW_COLUMNS.filter((c) => c !== 'nct_id');
 /**
  * The weighted search document, from the four texts of the staging row. The two-argument to_tsvector
  * with a regconfig constant is IMMUTABLE, the same expression a generated column would need. This is
- * ~80% of the load's database CPU (postgres-search.md).
+ * ~80% of the load's database CPU (postgres-search.md). `alias` qualifies the texts ('' for a generated
+ * column, as the benchmarks' plain-COPY reference uses it).
  */
-const SEARCH_VECTOR_SQL = `
-    setweight(to_tsvector('english'::regconfig, coalesce(s.search_a, '')), 'A') ||
-    setweight(to_tsvector('english'::regconfig, coalesce(s.search_b, '')), 'B') ||
-    setweight(to_tsvector('english'::regconfig, coalesce(s.search_c, '')), 'C') ||
-    setweight(to_tsvector('english'::regconfig, coalesce(s.search_d, '')), 'D')`;
+export function searchVectorSql(alias = 's'): string {
+  const text = (column: string) => `coalesce(${alias ? `${alias}.` : ''}${column}, '')`;
+  return SEARCH_COLUMNS.map(
+    (column, i) => `setweight(to_tsvector('english'::regconfig, ${text(column)}), '${'ABCD'[i]}')`,
+  ).join(' ||\n    ');
+}
+const SEARCH_VECTOR_SQL = searchVectorSql();
 
 /** Creates the per-transaction staging table: the studies columns plus the four search texts. */
 export async function createStudyStage(tx: Queryable): Promise<void> {
