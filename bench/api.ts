@@ -37,12 +37,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { buildApp } from '../src/api/build-app.ts';
-import {
-  studiesQuerystring,
-  suggestQuerystring,
-  toSearchQuery,
-  toSuggestQuery,
-} from '../src/api/search-params.ts';
+import { suggestQuerystring, toSuggestQuery } from '../src/api/search-params.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { getStudy } from '../src/search/get-study.ts';
@@ -52,6 +47,7 @@ import type { Db } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openMigratedDb } from '../src/store/open-migrated-db.ts';
 import { openPostgresDb } from '../src/store/postgres-db.ts';
+import { SEARCH_MIX, searchMixQuery } from './search/query-mix.ts';
 import {
   benchDatabaseUrl,
   createBenchDatabase,
@@ -90,34 +86,6 @@ interface MixRequest {
   call: (db: Db) => Promise<unknown>;
 }
 
-/** bench/search.ts's query mix, as the query strings a client sends. */
-const SEARCHES: Record<string, Record<string, string>> = {
-  'q cluster headache': { q: 'cluster headache' },
-  'q venetoclax': { q: 'venetoclax' },
-  'q "type 1 diabetes"': { q: '"type 1 diabetes"' },
-  'q asthma +status': { q: 'asthma', status: 'RECRUITING' },
-  'q depression +country +results': { q: 'depression', country: 'United States', hasResults: 'true' },
-  'q melanoma by date': { q: 'melanoma', sort: 'last_update' },
-  'q smoking cessation +start': { q: 'smoking cessation', startFrom: '2015-01-01' },
-  'q vaccine +age 65-': { q: 'vaccine', ageMin: '65' },
-  'condition herniated disc': { condition: 'herniated disc' },
-  'condition leukemia +phase': { condition: 'leukemia', phase: 'PHASE2' },
-  'intervention placebo +type': { intervention: 'placebo', studyType: 'INTERVENTIONAL' },
-  'sponsor novartis': { sponsor: 'novartis' },
-  'title pediatric': { title: 'pediatric' },
-  'location boston': { location: 'boston' },
-  'near NYC 50km': { near: '40.71,-74.01,50km' },
-  'near NYC 20mi + q diabetes': { q: 'diabetes', near: '40.71,-74.01,20mi' },
-  'filters only: recruiting phase 3': { status: 'RECRUITING', phase: 'PHASE3' },
-  'q typo pembrolizumb': { q: 'pembrolizumb' },
-  'q cancer': { q: 'cancer' },
-  'q patients': { q: 'patients' },
-  'q healthy': { q: 'healthy' },
-  'condition neoplasms': { condition: 'neoplasms' },
-  'q cancer by date': { q: 'cancer', sort: 'last_update' },
-  'browse all by date': {},
-  'q cancer +recruiting +phase 2': { q: 'cancer', status: 'RECRUITING', phase: 'PHASE2' },
-};
 const SUGGEST_PREFIXES = ['canc', 'diab', 'pembro', 'asthm', 'novar'];
 const STUDY_LOOKUPS = 5;
 
@@ -128,12 +96,11 @@ const queryString = (params: Record<string, string>) => {
 
 /** The fixed mix: every search, every suggest prefix, and `STUDY_LOOKUPS` studies of the database. */
 async function buildMix(db: Db): Promise<MixRequest[]> {
-  const mix: MixRequest[] = Object.entries(SEARCHES).map(([name, params]) => ({
+  const mix: MixRequest[] = Object.entries(SEARCH_MIX).map(([name, params]) => ({
     name,
     kind: 'search',
     path: `/studies${queryString(params)}`,
-    call: (d) =>
-      searchStudies(d, toSearchQuery(studiesQuerystring.parse(params)), { timeoutMs: SEARCH_TIMEOUT_MS }),
+    call: (d) => searchStudies(d, searchMixQuery(params), { timeoutMs: SEARCH_TIMEOUT_MS }),
   }));
   for (const q of SUGGEST_PREFIXES)
     mix.push({

@@ -24,6 +24,7 @@ import { type SearchResult, searchStudies } from '../src/search/search-studies.t
 import type { Db, Queryable } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openPostgresDb } from '../src/store/postgres-db.ts';
+import { SEARCH_MIX, searchMixQuery } from './search/query-mix.ts';
 import { buildScaledCorpus } from './search/scaled-corpus.ts';
 import { RESULTS_DIR } from './support/result-table.ts';
 
@@ -44,35 +45,10 @@ if (givenDb !== undefined && !/^[a-z_][a-z0-9_]*$/.test(givenDb))
 const dbName = givenDb ?? `cds_bench_search_${base}x${scale}`;
 const keepDb = givenDb !== undefined || flag('--keep') || flag('--reuse');
 
-const NYC = { lat: 40.71, lon: -74.01 };
-/** The fixed mix. Generated text recombines real records, so these words occur in it. */
-const QUERIES: Record<string, SearchQueryInput> = {
-  'q cluster headache': { q: 'cluster headache' },
-  'q venetoclax': { q: 'venetoclax' },
-  'q "type 1 diabetes"': { q: '"type 1 diabetes"' },
-  'q asthma +status': { q: 'asthma', status: ['RECRUITING'] },
-  'q depression +country +results': { q: 'depression', countries: ['United States'], hasResults: true },
-  'q melanoma by date': { q: 'melanoma', sort: 'last_update' },
-  'q smoking cessation +start': { q: 'smoking cessation', startDate: { from: '2015-01-01' } },
-  'q vaccine +age 65-': { q: 'vaccine', ageMin: 65 },
-  'condition herniated disc': { condition: 'herniated disc' },
-  'condition leukemia +phase': { condition: 'leukemia', phase: ['PHASE2'] },
-  'intervention placebo +type': { intervention: 'placebo', studyType: ['INTERVENTIONAL'] },
-  'sponsor novartis': { sponsor: 'novartis' },
-  'title pediatric': { title: 'pediatric' },
-  'location boston': { location: 'boston' },
-  'near NYC 50km': { near: { ...NYC, radius: 50, unit: 'km' } },
-  'near NYC 20mi + q diabetes': { q: 'diabetes', near: { ...NYC, radius: 20, unit: 'mi' } },
-  'filters only: recruiting phase 3': { status: ['RECRUITING'], phase: ['PHASE3'] },
-  'q typo pembrolizumb': { q: 'pembrolizumb' },
-  'q cancer': { q: 'cancer' },
-  'q patients': { q: 'patients' },
-  'q healthy': { q: 'healthy' },
-  'condition neoplasms': { condition: 'neoplasms' },
-  'q cancer by date': { q: 'cancer', sort: 'last_update' },
-  'browse all by date': {},
-  'q cancer +recruiting +phase 2': { q: 'cancer', status: ['RECRUITING'], phase: ['PHASE2'] },
-};
+/** The fixed mix (bench/search/query-mix.ts), as the library takes it. */
+const QUERIES: Record<string, SearchQueryInput> = Object.fromEntries(
+  Object.entries(SEARCH_MIX).map(([name, params]) => [name, searchMixQuery(params)]),
+);
 const BROAD_FOR_RANKING = ['q cancer', 'q patients', 'q healthy', 'condition neoplasms'];
 const CAPS = [10_000_000, 5_000, 2_000, 500];
 
