@@ -8,36 +8,98 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;
 
-CREATE FUNCTION public.refresh_search_terms() RETURNS void
+CREATE FUNCTION public.log_search_term_changes() RETURNS trigger
     LANGUAGE plpgsql
-    AS $_$
+    AS $$
 begin
-  delete from search_terms;
-  insert into search_terms (kind, term, study_count)
-  select kind, mode() within group (order by term), count(distinct nct_id)
-  from (
-    select 'condition' as kind, nct_id, unnest(conditions) as term from studies where removed_at is null
-    union all
-    select 'intervention', nct_id, unnest(intervention_names) from studies where removed_at is null
-    union all
-    select 'sponsor', nct_id, lead_sponsor from studies where removed_at is null and lead_sponsor is not null
-    union all
-    select 'sponsor', nct_id, unnest(collaborators) from studies where removed_at is null
-    union all
-    select 'mesh', nct_id,
-      unnest(condition_mesh_terms || condition_mesh_ancestors || intervention_mesh_terms || intervention_mesh_ancestors)
-    from studies where removed_at is null
-  ) t
-  where length(btrim(term)) between 1 and 300
-  group by kind, lower(btrim(term));
+  if current_setting('cds.search_terms', true) = 'deferred' then
+    update search_terms_state set rebuild_required = true where not rebuild_required;
+    return null;
+  end if;
+  if tg_op = 'INSERT' then
+    insert into search_term_changes (kind, key, term, delta)
+    select k.kind, k.key, min(k.term), count(*)::int
+    from new_rows n
+    cross join lateral study_search_terms(n.conditions, n.intervention_names, n.lead_sponsor, n.collaborators,
+      n.condition_mesh_terms, n.condition_mesh_ancestors, n.intervention_mesh_terms,
+      n.intervention_mesh_ancestors, n.brief_title, n.official_title) k
+    where n.removed_at is null
+    group by k.kind, k.key;
+  elsif tg_op = 'UPDATE' then
+    insert into search_term_changes (kind, key, term, delta)
+    select d.kind, d.key, min(d.term), sum(d.delta)::int
+    from (
+      select k.kind, k.key, k.term, 1 as delta
+      from new_rows n
+      cross join lateral study_search_terms(n.conditions, n.intervention_names, n.lead_sponsor, n.collaborators,
+        n.condition_mesh_terms, n.condition_mesh_ancestors, n.intervention_mesh_terms,
+        n.intervention_mesh_ancestors, n.brief_title, n.official_title) k
+      where n.removed_at is null
+      union all
+      select k.kind, k.key, k.term, -1
+      from old_rows o
+      cross join lateral study_search_terms(o.conditions, o.intervention_names, o.lead_sponsor, o.collaborators,
+        o.condition_mesh_terms, o.condition_mesh_ancestors, o.intervention_mesh_terms,
+        o.intervention_mesh_ancestors, o.brief_title, o.official_title) k
+      where o.removed_at is null
+    ) d
+    group by d.kind, d.key
+    having sum(d.delta) <> 0;
+  else
+    insert into search_term_changes (kind, key, term, delta)
+    select k.kind, k.key, min(k.term), -count(*)::int
+    from old_rows o
+    cross join lateral study_search_terms(o.conditions, o.intervention_names, o.lead_sponsor, o.collaborators,
+      o.condition_mesh_terms, o.condition_mesh_ancestors, o.intervention_mesh_terms,
+      o.intervention_mesh_ancestors, o.brief_title, o.official_title) k
+    where o.removed_at is null
+    group by k.kind, k.key;
+  end if;
+  return null;
+end
+$$;
 
-  insert into search_terms (kind, term, study_count)
-  select 'word', word, ndoc
-  from ts_stat($q$select to_tsvector('simple'::regconfig, coalesce(brief_title, '') || ' '
-      || coalesce(official_title, '') || ' ' || search_join(conditions) || ' ' || search_join(intervention_names))
-    from studies where removed_at is null$q$)
-  where length(word) between 3 and 40 and word ~ '^[[:alpha:]][[:alpha:]-]*$';
+CREATE FUNCTION public.refresh_search_terms() RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+declare
+  full_rebuild boolean;
+begin
+  -- Taken first: a concurrent refresh waits here instead of applying the same log rows twice.
+  select rebuild_required into full_rebuild from search_terms_state for update;
+  full_rebuild := full_rebuild
+    or (select count(*) from (select 1 from search_term_changes limit 500000) c) >= 500000
+    or not exists (select 1 from search_terms);
 
+  if full_rebuild then
+    delete from search_term_changes;
+    delete from search_terms;
+    insert into search_terms (kind, term, study_count)
+    select k.kind, mode() within group (order by k.term), count(*)::int
+    from studies s
+    cross join lateral study_search_terms(s.conditions, s.intervention_names, s.lead_sponsor, s.collaborators,
+      s.condition_mesh_terms, s.condition_mesh_ancestors, s.intervention_mesh_terms,
+      s.intervention_mesh_ancestors, s.brief_title, s.official_title) k
+    where s.removed_at is null
+    group by k.kind, k.key;
+    update search_terms_state set rebuild_required = false;
+  else
+    with changes as (
+      delete from search_term_changes returning kind, key, term, delta
+    ), net as (
+      select kind, key, min(term) as term, sum(delta)::int as delta
+      from changes
+      group by kind, key
+      having sum(delta) <> 0
+    )
+    insert into search_terms (kind, term, study_count)
+    select kind, term, delta from net
+    on conflict (kind, (lower(btrim(term)))) do update
+      set study_count = search_terms.study_count + excluded.study_count;
+    delete from search_terms where study_count <= 0;
+  end if;
+
+  -- MeSH synonyms come from study_mesh's condition leaves (a few per study): rebuilt each time.
   delete from search_synonyms;
   insert into search_synonyms (synonym, mesh_term, study_count)
   select min(m.as_found), m.term, count(distinct m.nct_id)
@@ -46,8 +108,10 @@ begin
   where m.domain = 'condition' and m.relation = 'leaf' and m.as_found is not null
     and lower(m.as_found) <> lower(m.term)
   group by lower(m.as_found), m.term;
+
+  return case when full_rebuild then 'full' else 'incremental' end;
 end
-$_$;
+$$;
 
 CREATE FUNCTION public.search_join(parts text[]) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -80,6 +144,36 @@ CREATE FUNCTION public.search_sponsor_vector(lead_sponsor text, collaborators te
 CREATE FUNCTION public.search_title_vector(brief_title text, official_title text, acronym text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN to_tsvector('english'::regconfig, ((((COALESCE(acronym, ''::text) || ' '::text) || COALESCE(brief_title, ''::text)) || ' '::text) || COALESCE(official_title, ''::text)));
+
+CREATE FUNCTION public.study_search_terms(conditions text[], intervention_names text[], lead_sponsor text, collaborators text[], condition_mesh_terms text[], condition_mesh_ancestors text[], intervention_mesh_terms text[], intervention_mesh_ancestors text[], brief_title text, official_title text) RETURNS TABLE(kind text, key text, term text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT DISTINCT ON (t.kind, (lower(btrim(t.term)))) t.kind,
+     lower(btrim(t.term)) AS lower,
+     t.term
+    FROM ( SELECT 'condition'::text AS kind,
+             c.c AS term
+            FROM unnest(study_search_terms.conditions) c(c)
+         UNION ALL
+          SELECT 'intervention'::text,
+             i.i
+            FROM unnest(study_search_terms.intervention_names) i(i)
+         UNION ALL
+          SELECT 'sponsor'::text,
+             s.s
+            FROM unnest(array_prepend(study_search_terms.lead_sponsor, study_search_terms.collaborators)) s(s)
+         UNION ALL
+          SELECT 'mesh'::text,
+             m.m
+            FROM unnest((((study_search_terms.condition_mesh_terms || study_search_terms.condition_mesh_ancestors) || study_search_terms.intervention_mesh_terms) || study_search_terms.intervention_mesh_ancestors)) m(m)
+         UNION ALL
+          SELECT 'word'::text,
+             w.w
+            FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, ((((((COALESCE(study_search_terms.brief_title, ''::text) || ' '::text) || COALESCE(study_search_terms.official_title, ''::text)) || ' '::text) || public.search_join(study_search_terms.conditions)) || ' '::text) || public.search_join(study_search_terms.intervention_names))))) w(w)
+           WHERE (((length(w.w) >= 3) AND (length(w.w) <= 40)) AND (w.w ~ '^[[:alpha:]][[:alpha:]-]*$'::text))) t
+   WHERE ((length(btrim(t.term)) >= 1) AND (length(btrim(t.term)) <= 300))
+   ORDER BY t.kind, (lower(btrim(t.term))), t.term;
+END;
 
 CREATE TABLE public.event_consumers (
     name text NOT NULL,
@@ -264,11 +358,24 @@ CREATE TABLE public.search_synonyms (
     study_count integer NOT NULL
 );
 
+CREATE TABLE public.search_term_changes (
+    kind text NOT NULL,
+    key text NOT NULL,
+    term text NOT NULL,
+    delta integer NOT NULL
+);
+
 CREATE TABLE public.search_terms (
     kind text NOT NULL,
     term text NOT NULL,
     study_count integer NOT NULL,
     CONSTRAINT search_terms_kind_check CHECK ((kind = ANY (ARRAY['condition'::text, 'intervention'::text, 'sponsor'::text, 'mesh'::text, 'word'::text])))
+);
+
+CREATE TABLE public.search_terms_state (
+    only_row boolean DEFAULT true NOT NULL,
+    rebuild_required boolean NOT NULL,
+    CONSTRAINT search_terms_state_only_row_check CHECK (only_row)
 );
 
 CREATE TABLE public.studies (
@@ -663,6 +770,9 @@ ALTER TABLE ONLY public.search_synonyms
 ALTER TABLE ONLY public.search_terms
     ADD CONSTRAINT search_terms_pkey PRIMARY KEY (kind, term);
 
+ALTER TABLE ONLY public.search_terms_state
+    ADD CONSTRAINT search_terms_state_pkey PRIMARY KEY (only_row);
+
 ALTER TABLE ONLY public.studies
     ADD CONSTRAINT studies_pkey PRIMARY KEY (nct_id);
 
@@ -762,6 +872,8 @@ CREATE INDEX search_alerts_search_idx ON public.search_alerts USING btree (searc
 
 CREATE INDEX search_synonyms_vector_idx ON public.search_synonyms USING gin (to_tsvector('english'::regconfig, synonym));
 
+CREATE UNIQUE INDEX search_terms_key_idx ON public.search_terms USING btree (kind, lower(btrim(term)));
+
 CREATE INDEX search_terms_trgm_idx ON public.search_terms USING gin (lower(term) public.gin_trgm_ops);
 
 CREATE INDEX studies_brief_title_trgm_idx ON public.studies USING gin (brief_title public.gin_trgm_ops);
@@ -845,6 +957,12 @@ CREATE UNIQUE INDEX dim_study_current_idx ON warehouse.dim_study USING btree (nc
 CREATE INDEX dim_study_nct_id_idx ON warehouse.dim_study USING btree (nct_id, valid_from);
 
 CREATE INDEX dim_study_period_idx ON warehouse.dim_study USING gist (tstzrange(valid_from, valid_to));
+
+CREATE TRIGGER studies_search_terms_delete AFTER DELETE ON public.studies REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.log_search_term_changes();
+
+CREATE TRIGGER studies_search_terms_insert AFTER INSERT ON public.studies REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.log_search_term_changes();
+
+CREATE TRIGGER studies_search_terms_update AFTER UPDATE ON public.studies REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.log_search_term_changes();
 
 ALTER TABLE ONLY public.quarantine
     ADD CONSTRAINT quarantine_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.runs(id) ON DELETE CASCADE;

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readLanded } from '../../src/landing/read-landed.ts';
-import { refreshSearchTerms } from '../../src/search/refresh-search-terms.ts';
+import { deferSearchTerms, refreshSearchTerms } from '../../src/search/refresh-search-terms.ts';
 import type { Db } from '../../src/store/db.ts';
 import { loadStudies } from '../../src/store/load-studies.ts';
 import { dropSecondaryIndexes, restoreSecondaryIndexes } from '../../src/store/secondary-indexes.ts';
@@ -65,6 +65,7 @@ export async function buildScaledCorpus(db: Db, options: ScaledCorpusOptions): P
   const started = performance.now();
   for (let k = 1; k < scale; k++) {
     await db.transaction(async (tx) => {
+      await deferSearchTerms(tx);
       await tx.query(
         `insert into studies (${columns.map((c) => c.column_name).join(', ')})
          select ${studyExprs.join(', ')} from studies s join bench_base b on b.nct_id = s.nct_id`,

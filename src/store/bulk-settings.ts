@@ -2,11 +2,17 @@
  * Session settings for the loader's write transactions (set LOCAL: they end with the transaction, so a
  * pooled connection goes back to the API unchanged).
  */
+import { SEARCH_TERMS_SETTING } from '../search/refresh-search-terms.ts';
 import type { Queryable } from './db.ts';
 
 export interface BulkSettings {
   /** The server can compress TOAST values with lz4 (built --with-lz4; PostgreSQL 14+). */
   lz4: boolean;
+  /**
+   * A bulk write (the index phase is on): writes skip the typeahead terms' change log and mark the terms
+   * for one rebuild at the end (refresh-search-terms.ts), instead of logging every study's terms.
+   */
+  deferSearchTerms?: boolean;
 }
 
 /** What the engine supports: asked once per load. PGlite is built without lz4. */
@@ -32,6 +38,6 @@ export async function applyBulkSettings(tx: Queryable, settings: BulkSettings): 
   await tx.query(
     `select set_config('synchronous_commit', 'off', true)${
       settings.lz4 ? `, set_config('default_toast_compression', 'lz4', true)` : ''
-    }`,
+    }${settings.deferSearchTerms ? `, set_config('${SEARCH_TERMS_SETTING}', 'deferred', true)` : ''}`,
   );
 }

@@ -118,8 +118,8 @@ export async function loadStudies(
   const errors: string[] = [];
 
   await clearRunSeen(db, runId);
-  const settings = await detectBulkSettings(db);
   const dropped = await startIndexPhase(db, options.rebuildIndexes ?? false);
+  const settings = { ...(await detectBulkSettings(db)), deferSearchTerms: dropped };
 
   const lanes = new BatchLanes(laneCount);
   const builders = Array.from({ length: laneCount }, () => new BatchBuilder());

@@ -72,7 +72,8 @@ export async function rebuildStudies(db: Db, options: RebuildOptions = {}): Prom
   const errors: string[] = [];
   const dropped = options.rebuildIndexes ? await startIndexPhase(db, true) : false;
   const lanes = new BatchLanes(laneCount);
-  const settings = await detectBulkSettings(db);
+  // Every study is rewritten: the typeahead terms are rebuilt once afterwards rather than logged per study.
+  const settings = { ...(await detectBulkSettings(db)), deferSearchTerms: true };
 
   let after = '';
   let page = 0;

@@ -51,12 +51,10 @@ export async function loadLanded(options: LoadLandedOptions): Promise<LoadResult
   });
   await run.addCounts(result.counts);
   logger.info('load finished', result.counts);
-  // Typeahead terms, did-you-mean vocabulary and MeSH synonyms follow the data: refresh them when it changed.
-  const c = result.result.counts;
-  if (c.inserted + c.updated + c.removed + c.merged > 0) {
-    const terms = await run.step('index', async () => ({ counts: { ...(await refreshSearchTerms(db)) } }));
-    logger.info('search terms refreshed', terms.counts);
-  }
+  // Typeahead terms, did-you-mean vocabulary and MeSH synonyms follow the data. Always: applying an empty
+  // change log costs milliseconds, and it catches up a run that crashed between its load and this step.
+  const terms = await run.step('index', async () => ({ counts: { ...(await refreshSearchTerms(db)) } }));
+  logger.info('search terms refreshed', terms.counts);
   // The load wrote its change events to the outbox in its own transactions; deliver them now (the relay
   // and the consumers keep their positions, so a failure here is caught up by the next run).
   const published = await run.step('publish', () =>
