@@ -934,7 +934,7 @@ CREATE INDEX study_interventions_name_idx ON public.study_interventions USING bt
 
 CREATE INDEX study_locations_country_idx ON public.study_locations USING btree (country);
 
-CREATE INDEX study_locations_earth_idx ON public.study_locations USING gist (geo) WHERE (geo IS NOT NULL);
+CREATE INDEX study_locations_earth_idx ON public.study_locations USING gist (geo) INCLUDE (nct_id) WHERE (geo IS NOT NULL);
 
 CREATE INDEX study_locations_text_idx ON public.study_locations USING gin (public.search_location_vector(facility, city, state, country));
 

@@ -215,7 +215,8 @@ export async function loadStudies(
   const indexed = now();
   const touched = counts.inserted + counts.updated + counts.duplicates + counts.removed + counts.merged;
   try {
-    if (await shouldAnalyze(db, touched, indexesRebuilt.length)) await analyzeStudyTables(db);
+    if (await shouldAnalyze(db, touched, indexesRebuilt.length))
+      await analyzeStudyTables(db, { vacuum: indexesRebuilt.length > 0 });
   } catch (error) {
     errors.push(`ANALYZE failed: ${describeError(error)}`);
   }

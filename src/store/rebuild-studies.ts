@@ -127,7 +127,7 @@ export async function rebuildStudies(db: Db, options: RebuildOptions = {}): Prom
     maintenanceWorkMem: db.engine === 'postgres' ? '512MB' : undefined,
   });
   const indexed = now();
-  if (counts.rebuilt > 0) await analyzeStudyTables(db);
+  if (counts.rebuilt > 0) await analyzeStudyTables(db, { vacuum: indexesRebuilt.length > 0 });
   const analyzed = now();
   const status = readFailed || lanes.failed ? 'failed' : options.signal?.aborted ? 'aborted' : 'succeeded';
   return {

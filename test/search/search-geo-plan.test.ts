@@ -1,0 +1,103 @@
+/**
+ * Radius search reads the site points from the GiST index alone (migration 000010): on a vacuumed table of
+ * 72,000 sites, the statements a near-query runs scan study_locations index-only, with no heap fetch, and
+ * still return exactly the studies with a site within the radius, counted here in plain SQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchStudies } from '../../src/search/search-studies.ts';
+import type { Db, Queryable } from '../../src/store/db.ts';
+import { createTestDb, type TestDb } from '../support/db.ts';
+
+const STUDIES = 24_000;
+let t: TestDb;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  await t.db.query(
+    `insert into studies (nct_id, brief_title, overall_status, study_type, phases, lead_sponsor_class,
+       countries, std_ages, sex, has_results, last_update_post_date, content_hash, search_vector)
+     select 'NCT' || lpad(i::text, 8, '0'), 'Study ' || i, 'RECRUITING', 'INTERVENTIONAL', array['PHASE2'],
+       'OTHER', array['United States'], array['ADULT'], 'ALL', false, date '2020-01-01' + i % 1000, 'test',
+       to_tsvector('english', 'study')
+     from generate_series(1, $1::int) i`,
+    [STUDIES],
+  );
+  // Three sites per study on a grid over the contiguous United States (~0.1° apart).
+  await t.db.query(
+    `insert into study_locations (nct_id, ord, city, country, lat, lon)
+     select 'NCT' || lpad(i::text, 8, '0'), k, 'City ' || (i * 3 + k), 'United States',
+       30 + ((i * 3 + k) % 150) / 10.0, -120 + ((i * 3 + k) / 150) % 480 / 10.0
+     from generate_series(1, $1::int) i, generate_series(0, 2) k`,
+    [STUDIES],
+  );
+  await t.db.exec('vacuum (analyze) studies, study_locations');
+}, 120_000);
+afterAll(async () => {
+  await t?.drop();
+});
+
+/** Runs `fn` on a Db that records every statement, settings included, to replay them under EXPLAIN. */
+async function capture(db: Db, fn: (db: Db) => Promise<unknown>) {
+  const seen: { text: string; params: unknown[] }[] = [];
+  const spy: Db = {
+    ...db,
+    transaction: (inner) =>
+      db.transaction((tx) =>
+        inner({
+          ...tx,
+          query: (text: string, params?: readonly unknown[]) => {
+            seen.push({ text, params: [...(params ?? [])] });
+            return tx.query(text, params);
+          },
+        } as Queryable),
+      ),
+  };
+  await fn(spy);
+  return seen;
+}
+
+type PlanNode = { 'Node Type': string; 'Index Name'?: string; 'Heap Fetches'?: number; Plans?: PlanNode[] };
+const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
+
+describe('radius search', () => {
+  const near = { lat: 35, lon: -100, radius: 60, unit: 'km' as const };
+
+  it('finds exactly the studies with a site within the radius', async () => {
+    const { rows } = await t.db.query<{ n: number }>(
+      `select count(distinct nct_id)::int as n from study_locations
+       where earth_distance(ll_to_earth(35, -100), ll_to_earth(lat, lon)) <= 60000`,
+    );
+    expect(rows[0]!.n).toBeGreaterThan(30);
+    const result = await searchStudies(t.db, { near, pageSize: 5 });
+    expect(result.total).toBe(rows[0]!.n);
+    expect(result.totalApproximate).toBe(false);
+  });
+
+  it('reads the sites index-only, without a heap fetch', async () => {
+    const statements = await capture(t.db, (db) => searchStudies(db, { near, facets: true, pageSize: 5 }));
+    const siteScans: PlanNode[] = [];
+    await t.db.transaction(async (tx) => {
+      for (const { text, params } of statements) {
+        if (text.includes('set_config')) {
+          await tx.query(text, params);
+          continue;
+        }
+        if (!text.includes('study_locations')) continue;
+        const { rows } = await tx.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+          `explain (analyze, format json) ${text}`,
+          params,
+        );
+        siteScans.push(
+          ...nodes(rows[0]!['QUERY PLAN'][0].Plan).filter(
+            (n) => n['Index Name'] === 'study_locations_earth_idx',
+          ),
+        );
+      }
+    });
+    expect(siteScans.length).toBeGreaterThan(0);
+    for (const scan of siteScans) {
+      expect(scan['Node Type']).toBe('Index Only Scan');
+      expect(scan['Heap Fetches']).toBe(0);
+    }
+  });
+});
