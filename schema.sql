@@ -125,10 +125,6 @@ CREATE FUNCTION public.search_intervention_vector(names text[], mesh_terms text[
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN ((setweight(to_tsvector('english'::regconfig, public.search_join(names)), 'A'::"char") || setweight(to_tsvector('english'::regconfig, public.search_join(mesh_terms)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, public.search_join(mesh_ancestors)), 'C'::"char"));
 
-CREATE FUNCTION public.search_location_vector(facility text, city text, state text, country text) RETURNS tsvector
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN to_tsvector('simple'::regconfig, ((((((COALESCE(facility, ''::text) || ' '::text) || COALESCE(city, ''::text)) || ' '::text) || COALESCE(state, ''::text)) || ' '::text) || COALESCE(country, ''::text)));
-
 CREATE FUNCTION public.search_mesh_vector(mesh_terms text[], mesh_ancestors text[]) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (setweight(to_tsvector('english'::regconfig, public.search_join(mesh_terms)), 'A'::"char") || setweight(to_tsvector('english'::regconfig, public.search_join(mesh_ancestors)), 'B'::"char"));
@@ -470,6 +466,7 @@ CREATE TABLE public.studies (
     removed_reason text,
     merged_into text,
     search_sample boolean GENERATED ALWAYS AS (((hashtext(nct_id) & 7) = 0)) STORED,
+    location_vector tsvector,
     CONSTRAINT studies_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT studies_removed_reason_check CHECK ((removed_reason = ANY (ARRAY['missing_from_snapshot'::text, 'merged'::text])))
 )
@@ -892,6 +889,8 @@ CREATE INDEX studies_last_update_post_date_idx ON public.studies USING btree (la
 
 CREATE INDEX studies_lead_sponsor_class_idx ON public.studies USING btree (lead_sponsor_class);
 
+CREATE INDEX studies_location_vector_idx ON public.studies USING gin (location_vector);
+
 CREATE INDEX studies_mesh_vector_idx ON public.studies USING gin (public.search_mesh_vector(condition_mesh_terms, condition_mesh_ancestors));
 
 CREATE INDEX studies_nct_id_aliases_idx ON public.studies USING gin (nct_id_aliases);
@@ -935,8 +934,6 @@ CREATE INDEX study_interventions_name_idx ON public.study_interventions USING bt
 CREATE INDEX study_locations_country_idx ON public.study_locations USING btree (country);
 
 CREATE INDEX study_locations_earth_idx ON public.study_locations USING gist (geo) INCLUDE (nct_id) WHERE (geo IS NOT NULL);
-
-CREATE INDEX study_locations_text_idx ON public.study_locations USING gin (public.search_location_vector(facility, city, state, country));
 
 CREATE INDEX study_mesh_id_idx ON public.study_mesh USING btree (mesh_id);
 

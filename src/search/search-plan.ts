@@ -121,11 +121,9 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
     rank.push(sql`ts_rank_cd(s.search_vector, ${tsq})`);
     highlight.push(tsq);
   }
-  if (query.location) {
-    base.push(sql`s.nct_id in (select l.nct_id from study_locations l
-      where search_location_vector(l.facility, l.city, l.state, l.country)
-        @@ websearch_to_tsquery('simple'::regconfig, ${query.location}))`);
-  }
+  // On the study as a whole, like CT.gov's query.locn: "boston massachusetts" may match two sites.
+  if (query.location)
+    base.push(sql`s.location_vector @@ websearch_to_tsquery('simple'::regconfig, ${query.location})`);
   if (query.id) {
     const tokens = query.id
       .split(/[\s,;]+/)

@@ -16,6 +16,8 @@ import { CHILD_TABLES, STUDY_ROW_COLUMNS } from './study-columns.ts';
 const SEARCH_COLUMNS = ['search_a', 'search_b', 'search_c', 'search_d'] as const;
 /** The staged form's columns (stagedRow): the typed row, the content hash and the four search texts. */
 export const STAGE_COLUMNS = [...STUDY_ROW_COLUMNS, 'content_hash', ...SEARCH_COLUMNS] as const;
+/** The stage's columns as the loader COPYs them: STAGE_COLUMNS and the location search text. */
+const LOAD_STAGE_COLUMNS = [...STAGE_COLUMNS, 'search_location'] as const;
 const DOC_COLUMNS = ['nct_id', 'document'] as const;
 /** Typed columns the upsert overwrites (all but the key). */
 const UPDATABLE_COLUMNS = STUDY_ROW_COLUMNS.filter((c) => c !== 'nct_id');
@@ -33,13 +35,15 @@ export function searchVectorSql(alias = 's'): string {
   ).join(' ||\n    ');
 }
 const SEARCH_VECTOR_SQL = searchVectorSql();
+/** The study's location vector (migration 000011): place names are not English words, hence 'simple'. */
+const LOCATION_VECTOR_SQL = `to_tsvector('simple'::regconfig, coalesce(s.search_location, ''))`;
 
 /** Creates the per-transaction staging table: the studies columns plus the four search texts. */
 export async function createStudyStage(tx: Queryable): Promise<void> {
   await tx.query(`
     create temp table load_stage (
       like studies including defaults,
-      search_a text, search_b text, search_c text, search_d text
+      search_a text, search_b text, search_c text, search_d text, search_location text
     ) on commit drop`);
 }
 
@@ -56,12 +60,17 @@ export function stagedRow(study: StudyProjection): Record<string, unknown> {
   };
 }
 
+/** stagedRow with the location search text, as the loader stages it. */
+function loadStagedRow(study: StudyProjection): Record<string, unknown> {
+  return { ...stagedRow(study), search_location: study.search.location };
+}
+
 export async function copyStudiesToStage(tx: Queryable, studies: readonly StudyProjection[]): Promise<void> {
   let text = '';
   for (const study of studies) {
-    text += copyLine(stagedRow(study), STAGE_COLUMNS);
+    text += copyLine(loadStagedRow(study), LOAD_STAGE_COLUMNS);
   }
-  await tx.copyFrom('load_stage', STAGE_COLUMNS, text);
+  await tx.copyFrom('load_stage', LOAD_STAGE_COLUMNS, text);
 }
 
 /**
@@ -73,14 +82,15 @@ export async function upsertStagedStudies(tx: Queryable, runId: string): Promise
   const columns = STUDY_ROW_COLUMNS.join(', ');
   const result = await tx.query(
     `
-    insert into studies (${columns}, search_vector, content_hash, version, first_run_id, last_run_id,
-                         loaded_at, changed_at, removed_at, removed_reason, merged_into)
-    select ${STUDY_ROW_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${SEARCH_VECTOR_SQL},
+    insert into studies (${columns}, search_vector, location_vector, content_hash, version, first_run_id,
+                         last_run_id, loaded_at, changed_at, removed_at, removed_reason, merged_into)
+    select ${STUDY_ROW_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${SEARCH_VECTOR_SQL}, ${LOCATION_VECTOR_SQL},
            s.content_hash, 1, $1, $1, now(), now(), null, null, null
     from load_stage s
     on conflict (nct_id) do update set
       ${UPDATABLE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(',\n      ')},
       search_vector = excluded.search_vector,
+      location_vector = excluded.location_vector,
       version = studies.version + (studies.content_hash <> excluded.content_hash)::int,
       changed_at = case when studies.content_hash <> excluded.content_hash then now() else studies.changed_at end,
       content_hash = excluded.content_hash,
@@ -104,6 +114,7 @@ export async function updateStagedStudies(tx: Queryable): Promise<number> {
     update studies t set
       ${UPDATABLE_COLUMNS.map((c) => `${c} = s.${c}`).join(',\n      ')},
       search_vector = ${SEARCH_VECTOR_SQL},
+      location_vector = ${LOCATION_VECTOR_SQL},
       content_hash = s.content_hash
     from load_stage s
     where t.nct_id = s.nct_id`);

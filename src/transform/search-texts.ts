@@ -8,6 +8,7 @@
  * - C: brief summary, outcome measures (measure and description of primary, secondary and other
  *   outcomes), lead sponsor and collaborators;
  * - D: detailed description, eligibility criteria.
+ * Plus the location text (facility, city, state, country of every site), vectorized on its own.
  * Parts are joined with newlines; markdown escapes are resolved (`\<` → `<`), control characters become
  * spaces (text.ts searchText).
  */
@@ -30,7 +31,9 @@ export function buildSearchTexts(study: Study, row: StudyRow, children: StudyChi
   for (const outcome of children.outcomes) c.push(outcome.measure, outcome.description);
   for (const sponsor of children.sponsors) c.push(sponsor.name);
   const d = [study.protocolSection?.descriptionModule?.detailedDescription, row.eligibility_criteria];
-  return { a: join(a), b: join(b), c: join(c), d: join(d) };
+  const location: (string | null)[] = [];
+  for (const site of children.locations) location.push(site.facility, site.city, site.state, site.country);
+  return { a: join(a), b: join(b), c: join(c), d: join(d), location: join(location) };
 }
 
 function join(parts: readonly (string | null | undefined)[]): string {

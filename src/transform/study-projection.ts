@@ -139,6 +139,12 @@ export interface SearchTexts {
   c: string;
   /** Detailed description, eligibility criteria. */
   d: string;
+  /**
+   * Every site's facility, city, state and country: the study's location search text (its own 'simple'
+   * vector, not part of the weighted one), so a location query matches like ClinicalTrials.gov's query.locn,
+   * on the study as a whole.
+   */
+  location: string;
 }
 
 export interface ConditionRow {

@@ -203,6 +203,54 @@ describe('searchStudies on the 206 real fixture studies', () => {
     expect(result.studies[0]!.nctId).toBe(expectedOrder[0]![0]);
   });
 
+  it('finds the studies whose sites name a place, the words possibly from different sites (as query.locn)', async () => {
+    type Site = { facility?: string; city?: string; state?: string; country?: string };
+    const siteWords = (l: Site) =>
+      new Set(
+        [l.facility, l.city, l.state, l.country]
+          .join(' ')
+          .toLowerCase()
+          .split(/[^\p{L}\p{N}]+/u)
+          .filter(Boolean),
+      );
+    const sites = (d: FixtureDocument): Set<string>[] =>
+      (d.protocolSection.contactsLocationsModule?.locations ?? []).map(siteWords);
+    const matching = (words: string[]) =>
+      docs
+        .filter((d) => words.every((w) => sites(d).some((site) => site.has(w))))
+        .map(idOf)
+        .sort();
+    // A single-word city of several studies, and two cities that only ever appear at different sites.
+    const cityCounts = countBy(docs, (d) => [
+      ...new Set<string>(
+        (d.protocolSection.contactsLocationsModule?.locations ?? [])
+          .map((l: Site) => l.city?.toLowerCase())
+          .filter((c: string | undefined) => c && /^\p{L}+$/u.test(c)),
+      ),
+    ]);
+    const city = cityCounts[0]!.value;
+    expect(matching([city]).length).toBeGreaterThan(2);
+    const ids = async (location: string) =>
+      (await search({ location, pageSize: 100, facets: false })).studies.map((s) => s.nctId).sort();
+    expect(await ids(city)).toEqual(matching([city]));
+
+    const pair = docs
+      .flatMap((d) => {
+        const cities = [
+          ...new Set<string>(
+            (d.protocolSection.contactsLocationsModule?.locations ?? [])
+              .map((l: Site) => l.city?.toLowerCase())
+              .filter((c: string | undefined) => c && /^\p{L}+$/u.test(c)),
+          ),
+        ];
+        return cities.length >= 2 ? [[cities[0]!, cities[1]!]] : [];
+      })
+      .find(([a, b]) => !docs.some((d) => sites(d).some((site) => site.has(a!) && site.has(b!))));
+    expect(pair).toBeDefined();
+    expect(matching(pair!).length).toBeGreaterThan(0);
+    expect(await ids(pair!.join(' '))).toEqual(matching(pair!));
+  });
+
   it('pages through the whole corpus by last update, newest first, each study once', async () => {
     const seen: string[] = [];
     let cursor: string | undefined;

@@ -127,6 +127,15 @@ describe('projectStudy on all 206 fixtures', () => {
     expect(search.c.split('\n').at(-1)).toBe('Gilead Sciences');
     expect(search.d).toContain('* Aged < 18 years of age');
     expect(search.d).not.toContain('\\<');
+    // The location text: each site's facility, city, state and country, in the document's order.
+    const doc = loadStudyFixture('NCT04431453').document as {
+      protocolSection: { contactsLocationsModule: { locations: Record<string, string>[] } };
+    };
+    const sites = doc.protocolSection.contactsLocationsModule.locations;
+    expect(sites.length).toBeGreaterThan(1);
+    expect(search.location.split('\n')).toEqual(
+      sites.flatMap((l) => [l.facility, l.city, l.state, l.country].filter((v) => v !== undefined)),
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Hand-made studies for SQL-level search tests: a `studies` row with the columns search reads, its
  * weighted search vector built the way the loader builds it (A titles/ids, B conditions/keywords/MeSH/
- * interventions, C summary/sponsors, D eligibility), and optional sites and MeSH leaves.
+ * interventions, C summary/sponsors, D eligibility), and optional sites (with the study's location vector)
+ * and MeSH leaves.
  */
 import type { Db } from '../../../src/store/db.ts';
 
@@ -101,6 +102,12 @@ export async function insertStudy(db: Db, s: TestStudy): Promise<void> {
       [s.nctId, ord, site.city, site.country, site.status ?? 'RECRUITING', site.lat, site.lon],
     );
   }
+  // The study's location vector, as the loader builds it from its sites (migration 000011).
+  if (s.sites?.length)
+    await db.query(`update studies set location_vector = to_tsvector('simple', $2) where nct_id = $1`, [
+      s.nctId,
+      s.sites.map((site) => `${site.city} ${site.country}`).join('\n'),
+    ]);
   for (const [ord, leaf] of (s.leaves ?? []).entries()) {
     await db.query(
       `insert into study_mesh (nct_id, ord, domain, relation, term, as_found) values ($1, $2, 'condition', 'leaf', $3, $4)`,
