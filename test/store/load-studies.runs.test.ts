@@ -183,6 +183,7 @@ describe('loadStudies across runs', () => {
     );
     const bookkeeping = [
       'search_vector',
+      'location_vector',
       'content_hash',
       'version',
       'first_run_id',
