@@ -71,7 +71,11 @@ const facets = z.object(
 export const searchResponse = z.object({
   studies: z.array(studyHit),
   total: z.number(),
-  totalApproximate: z.boolean().describe('true above 10,000 matches: estimated from a 1-in-8 sample'),
+  totalApproximate: z
+    .boolean()
+    .describe(
+      'true above 10,000 matches: estimated from a 1-in-8 sample (1-in-64 when it holds 4,000+ matches)',
+    ),
   nextCursor: nullableText,
   sort: z.string(),
   order: z.enum(['asc', 'desc']),

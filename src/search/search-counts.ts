@@ -1,7 +1,9 @@
 /**
  * Totals and facet counts. Counting every match of a broad query visits every matching heap row (2.9 s
  * for 267,000 "cancer" matches, postgres-search.md), so counts are exact up to EXACT_COUNT_LIMIT matches
- * and estimated above it on the fixed 1-in-SAMPLE_FACTOR sample of migration 000004 (marked approximate).
+ * and estimated above it on a fixed sample (marked approximate): 1 in 64 studies (migration 000012) when
+ * it holds at least SPARSE_SAMPLE_MIN_ROWS matches (~256,000 matches and more, e.g. "patients"), else
+ * 1 in 8 (migration 000004). The samples are nested (hashtext(nct_id) & 63 = 0 implies & 7 = 0).
  *
  * Facets are disjunctive: each facet is counted over the matches of every filter except its own. One pass
  * reads the facet base (text and plain filters, without any facet filter) into a materialized CTE with one
@@ -21,6 +23,16 @@ import { FACETS, type FacetName } from './search-query.ts';
 export const EXACT_COUNT_LIMIT = 10_000;
 /** The sample holds studies whose hashtext(nct_id) & 7 = 0: one in 8. */
 export const SAMPLE_FACTOR = 8;
+/** The sparse sample: hashtext(nct_id) & 63 = 0, one in 64. */
+export const SPARSE_SAMPLE_FACTOR = 64;
+/**
+ * Matches the sparse sample must hold for its estimate to be used: the relative standard error of the
+ * total is then at most 1/√4,000 ≈ 1.6%. Below, the 1-in-8 sample counts again (at 4,000 sparse matches
+ * it holds ~32,000).
+ */
+export const SPARSE_SAMPLE_MIN_ROWS = 4_000;
+
+export type SampleFactor = typeof SAMPLE_FACTOR | typeof SPARSE_SAMPLE_FACTOR;
 /** Countries listed in the country facet (the most frequent first). */
 const MAX_COUNTRY_VALUES = 50;
 
@@ -48,6 +60,8 @@ export interface MatchCounts {
   totalApproximate: boolean;
   facets: Facets | null;
   facetsApproximate: boolean;
+  /** The sample the estimates come from (1 in this many studies); null when everything is exact. */
+  sampleFactor: SampleFactor | null;
 }
 
 /**
@@ -58,19 +72,21 @@ export interface MatchCounts {
 export async function countMatches(
   db: Db,
   plan: SearchPlan,
-  options: { withFacets: boolean; timeoutMs: number },
+  options: { withFacets: boolean; timeoutMs: number; sparseMinRows?: number },
 ): Promise<MatchCounts> {
   const { withFacets, timeoutMs } = options;
-  const bounded = await countFacets(db, plan, { sample: false, bounded: true, withFacets, timeoutMs });
+  const sparseMinRows = options.sparseMinRows ?? SPARSE_SAMPLE_MIN_ROWS;
+  const bounded = await countFacets(db, plan, { bounded: true, withFacets, timeoutMs });
   if (bounded.baseRows <= EXACT_COUNT_LIMIT)
     return {
       total: bounded.total,
       totalApproximate: false,
       facets: bounded.facets,
       facetsApproximate: false,
+      sampleFactor: null,
     };
   const [sampled, matches] = await Promise.all([
-    countFacets(db, plan, { sample: true, withFacets, timeoutMs }),
+    sampledFacets(db, plan, { withFacets, timeoutMs, sparseMinRows }),
     hasFacetFilters(plan) ? boundedMatches(db, plan, timeoutMs) : EXACT_COUNT_LIMIT + 1,
   ]);
   const exact = matches <= EXACT_COUNT_LIMIT;
@@ -79,7 +95,22 @@ export async function countMatches(
     totalApproximate: !exact,
     facets: sampled.facets,
     facetsApproximate: withFacets,
+    sampleFactor: !exact || withFacets ? sampled.sample : null,
   };
+}
+
+/** The facets and total of a broad query on the sparse sample if it holds enough matches, else the 1-in-8. */
+async function sampledFacets(
+  db: Db,
+  plan: SearchPlan,
+  options: { withFacets: boolean; timeoutMs: number; sparseMinRows: number },
+): Promise<FacetCounts & { sample: SampleFactor }> {
+  const { withFacets, timeoutMs } = options;
+  const sparse = await countFacets(db, plan, { sample: SPARSE_SAMPLE_FACTOR, withFacets, timeoutMs });
+  if (sparse.total / SPARSE_SAMPLE_FACTOR >= options.sparseMinRows)
+    return { ...sparse, sample: SPARSE_SAMPLE_FACTOR };
+  const dense = await countFacets(db, plan, { sample: SAMPLE_FACTOR, withFacets, timeoutMs });
+  return { ...dense, sample: SAMPLE_FACTOR };
 }
 
 /** Each facet's value column in the base; array columns count each element. */
@@ -104,23 +135,31 @@ export interface FacetCounts {
   approximate: boolean;
 }
 
+/** Restricts a query to a sample, in the form that makes the planner use that sample's partial indexes. */
+function samplePredicates(plan: SearchPlan, sample: SampleFactor): Sql[] {
+  // With free text: through the sample's partial GIN index on the vectors. Otherwise through its partial
+  // btree index, whose marker predicate `nct_id >= 'NCT'` (migration 000004) only these queries repeat.
+  const member = sample === SAMPLE_FACTOR ? sql`s.search_sample` : sql`(hashtext(s.nct_id) & 63) = 0`;
+  return plan.freeText ? [member] : [member, sql`s.nct_id >= 'NCT'`];
+}
+
 /**
- * Facet counts (and the total) over the matches; on the sample, scaled by SAMPLE_FACTOR, when the facet
- * base has more than EXACT_COUNT_LIMIT matches. `withFacets: false` counts only the total.
+ * Facet counts (and the total) over the matches; with `sample`, on that sample and scaled by its factor.
+ * `withFacets: false` counts only the total.
  */
-export async function countFacets(
+async function countFacets(
   db: Db,
   plan: SearchPlan,
-  options: { sample: boolean; withFacets: boolean; timeoutMs: number; bounded?: boolean },
+  options: { sample?: SampleFactor; withFacets: boolean; timeoutMs: number; bounded?: boolean },
 ): Promise<FacetCounts> {
   const flags = FACETS.map((facet) => {
     const filter = plan.facetFilters[facet];
     return sql`${filter ? sql`coalesce(${filter}, false)` : sql`true`} as ${sql.ref(`f_${facet}`)}`;
   });
-  // The sample: with free text through the partial GIN index on the sample's vectors; otherwise through
-  // the partial btree index, whose marker predicate (migration 000004) only these queries repeat.
-  const sample = plan.freeText ? [sql`s.search_sample`] : [sql`s.search_sample`, sql`s.nct_id >= 'NCT'`];
-  const where = sql.join(options.sample ? [...plan.base, ...sample] : plan.base, sql` and `);
+  const where = sql.join(
+    options.sample ? [...plan.base, ...samplePredicates(plan, options.sample)] : plan.base,
+    sql` and `,
+  );
   const allFlags = (without?: FacetName) => {
     const parts = FACETS.filter((f) => f !== without).map(flag);
     return sql.join(parts, sql` and `);
@@ -158,7 +197,7 @@ export async function countFacets(
     options.timeoutMs,
     { indexed: plan.indexed && options.bounded === true },
   );
-  const scale = options.sample ? SAMPLE_FACTOR : 1;
+  const scale = options.sample ?? 1;
   let total = 0;
   let baseRows = 0;
   const facets = Object.fromEntries(FACETS.map((f) => [f, [] as FacetCount[]])) as Facets;
@@ -171,5 +210,10 @@ export async function countFacets(
     facets[facet].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   }
   facets.country = facets.country.slice(0, MAX_COUNTRY_VALUES);
-  return { total, baseRows, facets: options.withFacets ? facets : null, approximate: options.sample };
+  return {
+    total,
+    baseRows,
+    facets: options.withFacets ? facets : null,
+    approximate: options.sample !== undefined,
+  };
 }

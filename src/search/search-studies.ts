@@ -89,6 +89,8 @@ export interface SearchOptions {
   timeoutMs?: number;
   /** Most matches scored for relevance (default RANK_CANDIDATE_CAP; the benchmark compares others). */
   rankCandidateCap?: number;
+  /** Matches the 1-in-64 sample must hold to be used (default SPARSE_SAMPLE_MIN_ROWS; tests lower it). */
+  sparseSampleMinRows?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -111,7 +113,11 @@ export async function searchStudies(
   // base once, bounded (search-counts.ts): a typical query's exact total and facets cost one statement.
   const request = { sort, order, after, pageSize: query.pageSize, timeoutMs, rankCap };
   const [counts, rows] = await Promise.all([
-    countMatches(db, plan, { withFacets: query.facets, timeoutMs }),
+    countMatches(db, plan, {
+      withFacets: query.facets,
+      timeoutMs,
+      ...(options.sparseSampleMinRows !== undefined ? { sparseMinRows: options.sparseSampleMinRows } : {}),
+    }),
     fetchPage(db, plan, request),
   ]);
   const total = counts.total;
@@ -134,9 +140,10 @@ export async function searchStudies(
       `Relevance was scored for the first ${rankCap} of the matches the index returned; ` +
         'sort by a date or add filters to see all matches.',
     );
+  const sample = `a 1-in-${counts.sampleFactor} sample of studies`;
   if (counts.totalApproximate)
-    notes.push('The total is estimated from a 1-in-8 sample of studies (more than 10,000 matches).');
-  if (counts.facetsApproximate) notes.push('Facet counts are estimated from a 1-in-8 sample of studies.');
+    notes.push(`The total is estimated from ${sample} (more than 10,000 matches).`);
+  if (counts.facetsApproximate) notes.push(`Facet counts are estimated from ${sample}.`);
   if (query.near)
     notes.push('Distance search covers only sites with coordinates; sites without a geo point cannot match.');
 

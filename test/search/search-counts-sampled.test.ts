@@ -57,6 +57,28 @@ describe('counts above the exact limit', () => {
     expect(result.studies).toHaveLength(5);
   });
 
+  it('estimates on the 1-in-64 sample when it holds enough matches, and it is nested in the 1-in-8', async () => {
+    const { rows } = await t.db.query<{ sparse: number; outside: number }>(
+      `select count(*) filter (where brief_title like 'Asthma%')::int as sparse,
+              count(*) filter (where not search_sample)::int as outside
+       from studies where (hashtext(nct_id) & 63) = 0`,
+    );
+    expect(rows[0]!.outside).toBe(0);
+    const asthma = await exact(`brief_title like 'Asthma%'`);
+    const result = await searchStudies(
+      t.db,
+      { q: 'asthma', facets: true, pageSize: 5 },
+      { sparseSampleMinRows: 100 },
+    );
+    expect(rows[0]!.sparse).toBeGreaterThanOrEqual(100);
+    expect(result.total).toBe(rows[0]!.sparse * 64);
+    expect(Math.abs(result.total - asthma) / asthma).toBeLessThan(0.3);
+    expect(result.notes.join(' ')).toContain('estimated from a 1-in-64 sample');
+    // Too few sparse matches for the default threshold: the 1-in-8 sample counts.
+    const dense = await searchStudies(t.db, { q: 'asthma', facets: true, pageSize: 5 });
+    expect(dense.notes.join(' ')).toContain('estimated from a 1-in-8 sample');
+  });
+
   it('gives an exact total when the facet filters bring a broad query under the limit', async () => {
     const completed = await exact(`brief_title like 'Asthma%' and overall_status = 'COMPLETED'`);
     expect(completed).toBeLessThanOrEqual(EXACT_COUNT_LIMIT);
