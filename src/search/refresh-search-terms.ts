@@ -4,8 +4,9 @@
  * term counts in its own transaction; the refresh applies that log (milliseconds for a daily sync) or, after
  * a bulk write that skipped the log, rebuilds the terms from every live study (about a minute at 606,000).
  * It runs in one transaction, so readers see the old or the new terms, never none, and a change is counted
- * exactly once. Cheap when nothing changed, so callers run it after every load, which also catches up a
- * run that crashed between its load and its refresh.
+ * exactly once. With nothing logged it only rebuilds the MeSH synonyms (~2 s at 606,000 studies), so
+ * callers run it after every load, which also catches up a run that crashed between its load and its
+ * refresh.
  */
 import type { Db, Queryable } from '../store/db.ts';
 

@@ -38,7 +38,7 @@ const SEARCH_VECTOR_SQL = searchVectorSql();
 /** The study's location vector (migration 000011): place names are not English words, hence 'simple'. */
 const LOCATION_VECTOR_SQL = `to_tsvector('simple'::regconfig, coalesce(s.search_location, ''))`;
 
-/** Creates the per-transaction staging table: the studies columns plus the four search texts. */
+/** Creates the per-transaction staging table: the studies columns plus the four search texts and the location text. */
 export async function createStudyStage(tx: Queryable): Promise<void> {
   await tx.query(`
     create temp table load_stage (
