@@ -20,9 +20,7 @@ begin
     insert into search_term_changes (kind, key, term, delta)
     select k.kind, k.key, min(k.term), count(*)::int
     from new_rows n
-    cross join lateral study_search_terms(n.conditions, n.intervention_names, n.lead_sponsor, n.collaborators,
-      n.condition_mesh_terms, n.condition_mesh_ancestors, n.intervention_mesh_terms,
-      n.intervention_mesh_ancestors, n.brief_title, n.official_title) k
+    cross join lateral study_search_terms(n) k
     where n.removed_at is null
     group by k.kind, k.key;
   elsif tg_op = 'UPDATE' then
@@ -31,16 +29,12 @@ begin
     from (
       select k.kind, k.key, k.term, 1 as delta
       from new_rows n
-      cross join lateral study_search_terms(n.conditions, n.intervention_names, n.lead_sponsor, n.collaborators,
-        n.condition_mesh_terms, n.condition_mesh_ancestors, n.intervention_mesh_terms,
-        n.intervention_mesh_ancestors, n.brief_title, n.official_title) k
+      cross join lateral study_search_terms(n) k
       where n.removed_at is null
       union all
       select k.kind, k.key, k.term, -1
       from old_rows o
-      cross join lateral study_search_terms(o.conditions, o.intervention_names, o.lead_sponsor, o.collaborators,
-        o.condition_mesh_terms, o.condition_mesh_ancestors, o.intervention_mesh_terms,
-        o.intervention_mesh_ancestors, o.brief_title, o.official_title) k
+      cross join lateral study_search_terms(o) k
       where o.removed_at is null
     ) d
     group by d.kind, d.key
@@ -49,9 +43,7 @@ begin
     insert into search_term_changes (kind, key, term, delta)
     select k.kind, k.key, min(k.term), -count(*)::int
     from old_rows o
-    cross join lateral study_search_terms(o.conditions, o.intervention_names, o.lead_sponsor, o.collaborators,
-      o.condition_mesh_terms, o.condition_mesh_ancestors, o.intervention_mesh_terms,
-      o.intervention_mesh_ancestors, o.brief_title, o.official_title) k
+    cross join lateral study_search_terms(o) k
     where o.removed_at is null
     group by k.kind, k.key;
   end if;
@@ -77,9 +69,7 @@ begin
     insert into search_terms (kind, term, study_count)
     select k.kind, mode() within group (order by k.term), count(*)::int
     from studies s
-    cross join lateral study_search_terms(s.conditions, s.intervention_names, s.lead_sponsor, s.collaborators,
-      s.condition_mesh_terms, s.condition_mesh_ancestors, s.intervention_mesh_terms,
-      s.intervention_mesh_ancestors, s.brief_title, s.official_title) k
+    cross join lateral study_search_terms(s) k
     where s.removed_at is null
     group by k.kind, k.key;
     update search_terms_state set rebuild_required = false;
@@ -141,7 +131,108 @@ CREATE FUNCTION public.search_title_vector(brief_title text, official_title text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN to_tsvector('english'::regconfig, ((((COALESCE(acronym, ''::text) || ' '::text) || COALESCE(brief_title, ''::text)) || ' '::text) || COALESCE(official_title, ''::text)));
 
-CREATE FUNCTION public.study_search_terms(conditions text[], intervention_names text[], lead_sponsor text, collaborators text[], condition_mesh_terms text[], condition_mesh_ancestors text[], intervention_mesh_terms text[], intervention_mesh_ancestors text[], brief_title text, official_title text) RETURNS TABLE(kind text, key text, term text)
+CREATE TABLE public.studies (
+    nct_id text NOT NULL,
+    nct_id_aliases text[] DEFAULT '{}'::text[] NOT NULL,
+    org_study_id text,
+    brief_title text,
+    official_title text,
+    acronym text,
+    organization text,
+    organization_class text,
+    overall_status text,
+    last_known_status text,
+    why_stopped text,
+    status_verified_date date,
+    study_type text,
+    phases text[] DEFAULT '{}'::text[] NOT NULL,
+    phase text,
+    allocation text,
+    intervention_model text,
+    primary_purpose text,
+    masking text,
+    observational_model text,
+    time_perspective text,
+    enrollment integer,
+    enrollment_type text,
+    start_date date,
+    start_date_end date,
+    start_date_precision text,
+    start_date_type text,
+    start_date_raw text,
+    primary_completion_date date,
+    primary_completion_date_end date,
+    primary_completion_date_precision text,
+    primary_completion_date_type text,
+    primary_completion_date_raw text,
+    completion_date date,
+    completion_date_end date,
+    completion_date_precision text,
+    completion_date_type text,
+    completion_date_raw text,
+    study_first_submit_date date,
+    study_first_post_date date,
+    results_first_submit_date date,
+    results_first_post_date date,
+    last_update_submit_date date,
+    last_update_post_date date,
+    min_age_raw text,
+    min_age_days double precision,
+    min_age_years double precision,
+    max_age_raw text,
+    max_age_days double precision,
+    max_age_years double precision,
+    sex text,
+    healthy_volunteers boolean,
+    std_ages text[] DEFAULT '{}'::text[] NOT NULL,
+    eligibility_criteria text,
+    lead_sponsor text,
+    lead_sponsor_class text,
+    collaborators text[] DEFAULT '{}'::text[] NOT NULL,
+    countries text[] DEFAULT '{}'::text[] NOT NULL,
+    conditions text[] DEFAULT '{}'::text[] NOT NULL,
+    keywords text[] DEFAULT '{}'::text[] NOT NULL,
+    condition_mesh_terms text[] DEFAULT '{}'::text[] NOT NULL,
+    condition_mesh_ancestors text[] DEFAULT '{}'::text[] NOT NULL,
+    intervention_names text[] DEFAULT '{}'::text[] NOT NULL,
+    intervention_types text[] DEFAULT '{}'::text[] NOT NULL,
+    intervention_mesh_terms text[] DEFAULT '{}'::text[] NOT NULL,
+    intervention_mesh_ancestors text[] DEFAULT '{}'::text[] NOT NULL,
+    brief_summary text,
+    has_results boolean DEFAULT false NOT NULL,
+    number_of_facilities integer DEFAULT 0 NOT NULL,
+    has_single_facility boolean DEFAULT false NOT NULL,
+    has_us_facility boolean DEFAULT false NOT NULL,
+    were_results_reported boolean DEFAULT false NOT NULL,
+    actual_duration integer,
+    months_to_report_results integer,
+    registered_in_calendar_year integer,
+    number_of_arms integer DEFAULT 0 NOT NULL,
+    number_of_primary_outcomes integer DEFAULT 0 NOT NULL,
+    number_of_secondary_outcomes integer DEFAULT 0 NOT NULL,
+    number_of_other_outcomes integer DEFAULT 0 NOT NULL,
+    version_holder date,
+    search_vector tsvector DEFAULT ''::tsvector NOT NULL,
+    content_hash text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    first_run_id text,
+    last_run_id text,
+    loaded_at timestamp with time zone DEFAULT now() NOT NULL,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    removed_at timestamp with time zone,
+    removed_reason text,
+    merged_into text,
+    search_sample boolean GENERATED ALWAYS AS (((hashtext(nct_id) & 7) = 0)) STORED,
+    location_vector tsvector,
+    CONSTRAINT studies_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
+    CONSTRAINT studies_removed_reason_check CHECK ((removed_reason = ANY (ARRAY['missing_from_snapshot'::text, 'merged'::text])))
+)
+WITH (toast_tuple_target='256');
+ALTER TABLE ONLY public.studies ALTER COLUMN phases SET STORAGE MAIN;
+ALTER TABLE ONLY public.studies ALTER COLUMN std_ages SET STORAGE MAIN;
+ALTER TABLE ONLY public.studies ALTER COLUMN countries SET STORAGE MAIN;
+
+CREATE FUNCTION public.study_search_terms(s public.studies) RETURNS TABLE(kind text, key text, term text)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     BEGIN ATOMIC
  SELECT DISTINCT ON (t.kind, (lower(btrim(t.term)))) t.kind,
@@ -149,23 +240,23 @@ CREATE FUNCTION public.study_search_terms(conditions text[], intervention_names 
      t.term
     FROM ( SELECT 'condition'::text AS kind,
              c.c AS term
-            FROM unnest(study_search_terms.conditions) c(c)
+            FROM unnest((study_search_terms.s).conditions) c(c)
          UNION ALL
           SELECT 'intervention'::text,
              i.i
-            FROM unnest(study_search_terms.intervention_names) i(i)
+            FROM unnest((study_search_terms.s).intervention_names) i(i)
          UNION ALL
           SELECT 'sponsor'::text,
-             s.s
-            FROM unnest(array_prepend(study_search_terms.lead_sponsor, study_search_terms.collaborators)) s(s)
+             sp.sp
+            FROM unnest(array_prepend((study_search_terms.s).lead_sponsor, (study_search_terms.s).collaborators)) sp(sp)
          UNION ALL
           SELECT 'mesh'::text,
              m.m
-            FROM unnest((((study_search_terms.condition_mesh_terms || study_search_terms.condition_mesh_ancestors) || study_search_terms.intervention_mesh_terms) || study_search_terms.intervention_mesh_ancestors)) m(m)
+            FROM unnest(((((study_search_terms.s).condition_mesh_terms || (study_search_terms.s).condition_mesh_ancestors) || (study_search_terms.s).intervention_mesh_terms) || (study_search_terms.s).intervention_mesh_ancestors)) m(m)
          UNION ALL
           SELECT 'word'::text,
              w.w
-            FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, ((((((COALESCE(study_search_terms.brief_title, ''::text) || ' '::text) || COALESCE(study_search_terms.official_title, ''::text)) || ' '::text) || public.search_join(study_search_terms.conditions)) || ' '::text) || public.search_join(study_search_terms.intervention_names))))) w(w)
+            FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, ((((((COALESCE((study_search_terms.s).brief_title, ''::text) || ' '::text) || COALESCE((study_search_terms.s).official_title, ''::text)) || ' '::text) || public.search_join((study_search_terms.s).conditions)) || ' '::text) || public.search_join((study_search_terms.s).intervention_names))))) w(w)
            WHERE (((length(w.w) >= 3) AND (length(w.w) <= 40)) AND (w.w ~ '^[[:alpha:]][[:alpha:]-]*$'::text))) t
    WHERE ((length(btrim(t.term)) >= 1) AND (length(btrim(t.term)) <= 300))
    ORDER BY t.kind, (lower(btrim(t.term))), t.term;
@@ -373,107 +464,6 @@ CREATE TABLE public.search_terms_state (
     rebuild_required boolean NOT NULL,
     CONSTRAINT search_terms_state_only_row_check CHECK (only_row)
 );
-
-CREATE TABLE public.studies (
-    nct_id text NOT NULL,
-    nct_id_aliases text[] DEFAULT '{}'::text[] NOT NULL,
-    org_study_id text,
-    brief_title text,
-    official_title text,
-    acronym text,
-    organization text,
-    organization_class text,
-    overall_status text,
-    last_known_status text,
-    why_stopped text,
-    status_verified_date date,
-    study_type text,
-    phases text[] DEFAULT '{}'::text[] NOT NULL,
-    phase text,
-    allocation text,
-    intervention_model text,
-    primary_purpose text,
-    masking text,
-    observational_model text,
-    time_perspective text,
-    enrollment integer,
-    enrollment_type text,
-    start_date date,
-    start_date_end date,
-    start_date_precision text,
-    start_date_type text,
-    start_date_raw text,
-    primary_completion_date date,
-    primary_completion_date_end date,
-    primary_completion_date_precision text,
-    primary_completion_date_type text,
-    primary_completion_date_raw text,
-    completion_date date,
-    completion_date_end date,
-    completion_date_precision text,
-    completion_date_type text,
-    completion_date_raw text,
-    study_first_submit_date date,
-    study_first_post_date date,
-    results_first_submit_date date,
-    results_first_post_date date,
-    last_update_submit_date date,
-    last_update_post_date date,
-    min_age_raw text,
-    min_age_days double precision,
-    min_age_years double precision,
-    max_age_raw text,
-    max_age_days double precision,
-    max_age_years double precision,
-    sex text,
-    healthy_volunteers boolean,
-    std_ages text[] DEFAULT '{}'::text[] NOT NULL,
-    eligibility_criteria text,
-    lead_sponsor text,
-    lead_sponsor_class text,
-    collaborators text[] DEFAULT '{}'::text[] NOT NULL,
-    countries text[] DEFAULT '{}'::text[] NOT NULL,
-    conditions text[] DEFAULT '{}'::text[] NOT NULL,
-    keywords text[] DEFAULT '{}'::text[] NOT NULL,
-    condition_mesh_terms text[] DEFAULT '{}'::text[] NOT NULL,
-    condition_mesh_ancestors text[] DEFAULT '{}'::text[] NOT NULL,
-    intervention_names text[] DEFAULT '{}'::text[] NOT NULL,
-    intervention_types text[] DEFAULT '{}'::text[] NOT NULL,
-    intervention_mesh_terms text[] DEFAULT '{}'::text[] NOT NULL,
-    intervention_mesh_ancestors text[] DEFAULT '{}'::text[] NOT NULL,
-    brief_summary text,
-    has_results boolean DEFAULT false NOT NULL,
-    number_of_facilities integer DEFAULT 0 NOT NULL,
-    has_single_facility boolean DEFAULT false NOT NULL,
-    has_us_facility boolean DEFAULT false NOT NULL,
-    were_results_reported boolean DEFAULT false NOT NULL,
-    actual_duration integer,
-    months_to_report_results integer,
-    registered_in_calendar_year integer,
-    number_of_arms integer DEFAULT 0 NOT NULL,
-    number_of_primary_outcomes integer DEFAULT 0 NOT NULL,
-    number_of_secondary_outcomes integer DEFAULT 0 NOT NULL,
-    number_of_other_outcomes integer DEFAULT 0 NOT NULL,
-    version_holder date,
-    search_vector tsvector DEFAULT ''::tsvector NOT NULL,
-    content_hash text NOT NULL,
-    version integer DEFAULT 1 NOT NULL,
-    first_run_id text,
-    last_run_id text,
-    loaded_at timestamp with time zone DEFAULT now() NOT NULL,
-    changed_at timestamp with time zone DEFAULT now() NOT NULL,
-    removed_at timestamp with time zone,
-    removed_reason text,
-    merged_into text,
-    search_sample boolean GENERATED ALWAYS AS (((hashtext(nct_id) & 7) = 0)) STORED,
-    location_vector tsvector,
-    CONSTRAINT studies_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
-    CONSTRAINT studies_removed_reason_check CHECK ((removed_reason = ANY (ARRAY['missing_from_snapshot'::text, 'merged'::text])))
-)
-WITH (toast_tuple_target='256');
-ALTER TABLE ONLY public.studies ALTER COLUMN phases SET STORAGE MAIN;
-ALTER TABLE ONLY public.studies ALTER COLUMN std_ages SET STORAGE MAIN;
-ALTER TABLE ONLY public.studies ALTER COLUMN countries SET STORAGE MAIN;
 
 CREATE TABLE public.study_arms (
     nct_id text NOT NULL,

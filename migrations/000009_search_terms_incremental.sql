@@ -8,27 +8,23 @@
 -- spelling; case variants of a term are one term). The full rebuild and the log both count with it, so
 -- they cannot disagree. 'word' terms are the title, condition and intervention words typeahead and "did you
 -- mean" use ('simple' config: no stemming, lower case).
-create function study_search_terms(
-  conditions text[], intervention_names text[], lead_sponsor text, collaborators text[],
-  condition_mesh_terms text[], condition_mesh_ancestors text[], intervention_mesh_terms text[],
-  intervention_mesh_ancestors text[], brief_title text, official_title text
-) returns table (kind text, key text, term text)
+create function study_search_terms(s studies) returns table (kind text, key text, term text)
   language sql immutable parallel safe
 begin atomic
   select distinct on (t.kind, lower(btrim(t.term))) t.kind, lower(btrim(t.term)), t.term
   from (
-    select 'condition' as kind, c as term from unnest(conditions) c
+    select 'condition' as kind, c as term from unnest(s.conditions) c
     union all
-    select 'intervention', i from unnest(intervention_names) i
+    select 'intervention', i from unnest(s.intervention_names) i
     union all
-    select 'sponsor', s from unnest(array_prepend(lead_sponsor, collaborators)) s
+    select 'sponsor', sp from unnest(array_prepend(s.lead_sponsor, s.collaborators)) sp
     union all
-    select 'mesh', m from unnest(condition_mesh_terms || condition_mesh_ancestors || intervention_mesh_terms
-      || intervention_mesh_ancestors) m
+    select 'mesh', m from unnest(s.condition_mesh_terms || s.condition_mesh_ancestors || s.intervention_mesh_terms
+      || s.intervention_mesh_ancestors) m
     union all
-    select 'word', w from unnest(tsvector_to_array(to_tsvector('simple'::regconfig, coalesce(brief_title, '')
-      || ' ' || coalesce(official_title, '') || ' ' || search_join(conditions) || ' '
-      || search_join(intervention_names)))) w
+    select 'word', w from unnest(tsvector_to_array(to_tsvector('simple'::regconfig, coalesce(s.brief_title, '')
+      || ' ' || coalesce(s.official_title, '') || ' ' || search_join(s.conditions) || ' '
+      || search_join(s.intervention_names)))) w
     where length(w) between 3 and 40 and w ~ '^[[:alpha:]][[:alpha:]-]*$'
   ) t
   where length(btrim(t.term)) between 1 and 300
@@ -68,9 +64,7 @@ begin
     insert into search_term_changes (kind, key, term, delta)
     select k.kind, k.key, min(k.term), count(*)::int
     from new_rows n
-    cross join lateral study_search_terms(n.conditions, n.intervention_names, n.lead_sponsor, n.collaborators,
-      n.condition_mesh_terms, n.condition_mesh_ancestors, n.intervention_mesh_terms,
-      n.intervention_mesh_ancestors, n.brief_title, n.official_title) k
+    cross join lateral study_search_terms(n) k
     where n.removed_at is null
     group by k.kind, k.key;
   elsif tg_op = 'UPDATE' then
@@ -79,16 +73,12 @@ begin
     from (
       select k.kind, k.key, k.term, 1 as delta
       from new_rows n
-      cross join lateral study_search_terms(n.conditions, n.intervention_names, n.lead_sponsor, n.collaborators,
-        n.condition_mesh_terms, n.condition_mesh_ancestors, n.intervention_mesh_terms,
-        n.intervention_mesh_ancestors, n.brief_title, n.official_title) k
+      cross join lateral study_search_terms(n) k
       where n.removed_at is null
       union all
       select k.kind, k.key, k.term, -1
       from old_rows o
-      cross join lateral study_search_terms(o.conditions, o.intervention_names, o.lead_sponsor, o.collaborators,
-        o.condition_mesh_terms, o.condition_mesh_ancestors, o.intervention_mesh_terms,
-        o.intervention_mesh_ancestors, o.brief_title, o.official_title) k
+      cross join lateral study_search_terms(o) k
       where o.removed_at is null
     ) d
     group by d.kind, d.key
@@ -97,9 +87,7 @@ begin
     insert into search_term_changes (kind, key, term, delta)
     select k.kind, k.key, min(k.term), -count(*)::int
     from old_rows o
-    cross join lateral study_search_terms(o.conditions, o.intervention_names, o.lead_sponsor, o.collaborators,
-      o.condition_mesh_terms, o.condition_mesh_ancestors, o.intervention_mesh_terms,
-      o.intervention_mesh_ancestors, o.brief_title, o.official_title) k
+    cross join lateral study_search_terms(o) k
     where o.removed_at is null
     group by k.kind, k.key;
   end if;
@@ -136,9 +124,7 @@ begin
     insert into search_terms (kind, term, study_count)
     select k.kind, mode() within group (order by k.term), count(*)::int
     from studies s
-    cross join lateral study_search_terms(s.conditions, s.intervention_names, s.lead_sponsor, s.collaborators,
-      s.condition_mesh_terms, s.condition_mesh_ancestors, s.intervention_mesh_terms,
-      s.intervention_mesh_ancestors, s.brief_title, s.official_title) k
+    cross join lateral study_search_terms(s) k
     where s.removed_at is null
     group by k.kind, k.key;
     update search_terms_state set rebuild_required = false;
