@@ -201,6 +201,28 @@ describe('searchStudies on the 206 real fixture studies', () => {
     const distances = result.studies.map((s) => s.nearestSite!.distance);
     expect(distances).toEqual([...distances].sort((a, b) => a - b));
     expect(result.studies[0]!.nctId).toBe(expectedOrder[0]![0]);
+
+    // Two at a time through the cursor: the same studies in the same order, none twice.
+    const near = { ...houston, radius: 200, unit: 'km' as const };
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await search({ near, pageSize: 2, ...(cursor ? { cursor } : {}) });
+      paged.push(...page.studies.map((s) => s.nctId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(result.studies.map((s) => s.nctId));
+    // With a filter, the nearest of the studies that pass it, still nearest first.
+    const status = statusOf(docs.find((d) => idOf(d) === expectedOrder[0]![0])!);
+    const filtered = await search({
+      near,
+      status: [status] as SearchQueryInput['status'],
+      pageSize: 100,
+    });
+    const byId = new Map(docs.map((d) => [idOf(d), d]));
+    expect(filtered.studies.map((s) => s.nctId)).toEqual(
+      result.studies.map((s) => s.nctId).filter((id) => statusOf(byId.get(id)!) === status),
+    );
   });
 
   it('finds the studies whose sites name a place, the words possibly from different sites (as query.locn)', async () => {
