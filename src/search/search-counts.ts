@@ -9,9 +9,9 @@
  * reads the facet base (text and plain filters, without any facet filter) into a materialized CTE with one
  * boolean per facet filter; each facet then groups the rows that pass the other facets' booleans.
  *
- * countMatches reads the base once, bounded to EXACT_COUNT_LIMIT + 1 rows: a typical query (at most
- * EXACT_COUNT_LIMIT matches without its facet filters) gets its exact total and facets from that one
- * statement; only a broad one goes on to the sample.
+ * countMatches reads the sparse sample first, which tells a broad query from a typical one; a typical query
+ * (at most EXACT_COUNT_LIMIT matches without its facet filters) then gets its exact total and facets from one
+ * read of its base bounded to EXACT_COUNT_LIMIT + 1 rows, a broad one its estimates from a sample.
  */
 import { sql } from 'kysely';
 import type { Db } from '../store/db.ts';
@@ -31,6 +31,18 @@ export const SPARSE_SAMPLE_FACTOR = 64;
  * it holds ~32,000).
  */
 export const SPARSE_SAMPLE_MIN_ROWS = 4_000;
+/**
+ * Thresholds that tell from the samples whether a query's facet base has more than EXACT_COUNT_LIMIT rows,
+ * so that counting never reads EXACT_COUNT_LIMIT + 1 rows only to learn the limit was passed. At the limit
+ * the sparse sample holds 156 base rows on average (standard deviation ~12.5) and the 1-in-8 one 1,250
+ * (~35): BROAD_SPARSE_ROWS is 6 deviations above, BROAD_DENSE_ROWS 5. Between UNSURE_SPARSE_ROWS (an
+ * estimate of 6,400) and BROAD_SPARSE_ROWS the 1-in-8 sample decides; below, the bounded read.
+ */
+const AT_LIMIT_SPARSE = EXACT_COUNT_LIMIT / SPARSE_SAMPLE_FACTOR;
+const AT_LIMIT_DENSE = EXACT_COUNT_LIMIT / SAMPLE_FACTOR;
+export const BROAD_SPARSE_ROWS = Math.ceil(AT_LIMIT_SPARSE + 6 * Math.sqrt(AT_LIMIT_SPARSE));
+export const UNSURE_SPARSE_ROWS = Math.floor(0.64 * AT_LIMIT_SPARSE);
+export const BROAD_DENSE_ROWS = Math.ceil(AT_LIMIT_DENSE + 5 * Math.sqrt(AT_LIMIT_DENSE));
 
 export type SampleFactor = typeof SAMPLE_FACTOR | typeof SPARSE_SAMPLE_FACTOR;
 /** Countries listed in the country facet (the most frequent first). */
@@ -65,9 +77,16 @@ export interface MatchCounts {
 }
 
 /**
- * The total and (withFacets) the facet counts of a query: exact from one bounded read of the facet base
- * when it has at most EXACT_COUNT_LIMIT rows; otherwise estimated on the sample, with the total still exact
- * when the facet filters bring the matches down to the limit.
+ * The total and (withFacets) the facet counts of a query. The sparse sample is read first (at most ~1/64 of
+ * the matches, a few milliseconds through its partial indexes) and says how broad the query is:
+ * - SPARSE_SAMPLE_MIN_ROWS base rows or more: its estimate is the answer;
+ * - BROAD_SPARSE_ROWS or more: the base has more than EXACT_COUNT_LIMIT rows beyond doubt, and the 1-in-8
+ *   sample counts;
+ * - UNSURE_SPARSE_ROWS or more: the 1-in-8 sample is read, and is the answer if it holds BROAD_DENSE_ROWS;
+ * - otherwise (or the 1-in-8 sample was not sure) one read of the facet base, bounded to
+ *   EXACT_COUNT_LIMIT + 1 rows, gives the exact total and facets when the base has at most the limit, as a
+ *   typical query's does; else the 1-in-8 sample again.
+ * When sampled, the total is still exact if the facet filters bring the matches down to the limit.
  */
 export async function countMatches(
   db: Db,
@@ -75,7 +94,34 @@ export async function countMatches(
   options: { withFacets: boolean; timeoutMs: number; sparseMinRows?: number },
 ): Promise<MatchCounts> {
   const { withFacets, timeoutMs } = options;
-  const sparseMinRows = options.sparseMinRows ?? SPARSE_SAMPLE_MIN_ROWS;
+  const sampleCounts = async (sample: SampleFactor) => ({
+    ...(await countFacets(db, plan, { sample, withFacets, timeoutMs })),
+    sample,
+  });
+  // Sampled: the exact total of a query whose facet filters may bring it down to the limit, meanwhile.
+  const estimated = async (sampledCounts: Promise<SampledCounts> | SampledCounts): Promise<MatchCounts> => {
+    const [sampled, matches] = await Promise.all([
+      sampledCounts,
+      hasFacetFilters(plan) ? boundedMatches(db, plan, timeoutMs) : EXACT_COUNT_LIMIT + 1,
+    ]);
+    const exact = matches <= EXACT_COUNT_LIMIT;
+    return {
+      total: exact ? matches : Math.max(sampled.total, EXACT_COUNT_LIMIT + 1),
+      totalApproximate: !exact,
+      facets: sampled.facets,
+      facetsApproximate: withFacets,
+      sampleFactor: !exact || withFacets ? sampled.sample : null,
+    };
+  };
+
+  const sparse = await sampleCounts(SPARSE_SAMPLE_FACTOR);
+  if (sparse.baseRows >= (options.sparseMinRows ?? SPARSE_SAMPLE_MIN_ROWS)) return estimated(sparse);
+  if (sparse.baseRows >= BROAD_SPARSE_ROWS) return estimated(sampleCounts(SAMPLE_FACTOR));
+  let dense: SampledCounts | null = null;
+  if (sparse.baseRows >= UNSURE_SPARSE_ROWS) {
+    dense = await sampleCounts(SAMPLE_FACTOR);
+    if (dense.baseRows >= BROAD_DENSE_ROWS) return estimated(dense);
+  }
   const bounded = await countFacets(db, plan, { bounded: true, withFacets, timeoutMs });
   if (bounded.baseRows <= EXACT_COUNT_LIMIT)
     return {
@@ -85,32 +131,7 @@ export async function countMatches(
       facetsApproximate: false,
       sampleFactor: null,
     };
-  const [sampled, matches] = await Promise.all([
-    sampledFacets(db, plan, { withFacets, timeoutMs, sparseMinRows }),
-    hasFacetFilters(plan) ? boundedMatches(db, plan, timeoutMs) : EXACT_COUNT_LIMIT + 1,
-  ]);
-  const exact = matches <= EXACT_COUNT_LIMIT;
-  return {
-    total: exact ? matches : Math.max(sampled.total, EXACT_COUNT_LIMIT + 1),
-    totalApproximate: !exact,
-    facets: sampled.facets,
-    facetsApproximate: withFacets,
-    sampleFactor: !exact || withFacets ? sampled.sample : null,
-  };
-}
-
-/** The facets and total of a broad query on the sparse sample if it holds enough matches, else the 1-in-8. */
-async function sampledFacets(
-  db: Db,
-  plan: SearchPlan,
-  options: { withFacets: boolean; timeoutMs: number; sparseMinRows: number },
-): Promise<FacetCounts & { sample: SampleFactor }> {
-  const { withFacets, timeoutMs } = options;
-  const sparse = await countFacets(db, plan, { sample: SPARSE_SAMPLE_FACTOR, withFacets, timeoutMs });
-  if (sparse.total / SPARSE_SAMPLE_FACTOR >= options.sparseMinRows)
-    return { ...sparse, sample: SPARSE_SAMPLE_FACTOR };
-  const dense = await countFacets(db, plan, { sample: SAMPLE_FACTOR, withFacets, timeoutMs });
-  return { ...dense, sample: SAMPLE_FACTOR };
+  return estimated(dense ?? sampleCounts(SAMPLE_FACTOR));
 }
 
 /** Each facet's value column in the base; array columns count each element. */
@@ -125,6 +146,8 @@ const FACET_COLUMNS: Record<FacetName, { value: Sql; array: boolean }> = {
 };
 
 const flag = (facet: FacetName) => sql.ref(`b.f_${facet}`);
+
+type SampledCounts = FacetCounts & { sample: SampleFactor };
 
 export interface FacetCounts {
   /** Matches of the whole query (scaled when sampled; among the base rows read when bounded). */
@@ -191,7 +214,7 @@ async function countFacets(
     sql`with base as materialized (
       select s.overall_status, s.phases, s.study_type, s.lead_sponsor_class, s.countries, s.has_results,
         s.std_ages, ${sql.join(flags)}
-      from ${plan.from} where ${where}${options.bounded ? sql` limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}` : sql``}
+      from ${options.sample ? plan.sampledFrom(options.sample - 1) : plan.from} where ${where}${options.bounded ? sql` limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}` : sql``}
     )
     ${sql.join(selects, sql` union all `)}`,
     options.timeoutMs,

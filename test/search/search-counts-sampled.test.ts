@@ -4,9 +4,10 @@
  * under the limit gives an exact total again. Every expected number is counted here in plain SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXACT_COUNT_LIMIT } from '../../src/search/search-counts.ts';
+import { BROAD_DENSE_ROWS, EXACT_COUNT_LIMIT, UNSURE_SPARSE_ROWS } from '../../src/search/search-counts.ts';
 import { searchFacets } from '../../src/search/search-facets.ts';
 import { searchStudies } from '../../src/search/search-studies.ts';
+import type { Db, Queryable } from '../../src/store/db.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 
 const STUDIES = 24_000;
@@ -32,6 +33,41 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.drop();
 });
+
+/** The statements a search sends, in order (the page's too). */
+async function statementsOf(query: Parameters<typeof searchStudies>[1]): Promise<string[]> {
+  const seen: string[] = [];
+  const spy: Db = {
+    ...t.db,
+    transaction: (fn) =>
+      t.db.transaction((tx) =>
+        fn({
+          ...tx,
+          query: (text: string, params?: readonly unknown[]) => {
+            if (!text.includes('set_config')) seen.push(text);
+            return tx.query(text, params);
+          },
+        } as Queryable),
+      ),
+  };
+  await searchStudies(spy, query);
+  return seen;
+}
+
+/** Which reads of the facet base a search made: the samples and the bounded read. */
+function baseReads(statements: string[]): string[] {
+  return statements
+    .filter((text) => text.includes('with base as materialized'))
+    .map((text) =>
+      text.includes('& 63) = 0')
+        ? 'sparse'
+        : text.includes('search_sample')
+          ? 'dense'
+          : text.includes(`limit ${EXACT_COUNT_LIMIT + 1}`)
+            ? 'bounded'
+            : 'other',
+    );
+}
 
 async function exact(where: string): Promise<number> {
   const { rows } = await t.db.query<{ n: number }>(`select count(*)::int as n from studies where ${where}`);
@@ -101,5 +137,19 @@ describe('counts above the exact limit', () => {
     const result = await searchStudies(t.db, { q: 'rare variant', facets: true });
     expect([result.total, result.totalApproximate, result.facetsApproximate]).toEqual([rare, false, false]);
     expect(result.facets!.phase.find((f) => f.value === 'PHASE2')?.count ?? 0).toBe(phase2);
+  });
+
+  it('tells a broad query from the samples, without first reading up to the limit', async () => {
+    const { rows } = await t.db.query<{ sparse: number; dense: number }>(
+      `select count(*) filter (where (hashtext(nct_id) & 63) = 0)::int as sparse,
+              count(*) filter (where search_sample)::int as dense
+       from studies where brief_title like 'Asthma%'`,
+    );
+    // "asthma" sits where the sparse sample is unsure and the 1-in-8 one is not.
+    expect(rows[0]!.sparse).toBeGreaterThanOrEqual(UNSURE_SPARSE_ROWS);
+    expect(rows[0]!.dense).toBeGreaterThanOrEqual(BROAD_DENSE_ROWS);
+    expect(baseReads(await statementsOf({ q: 'asthma', facets: true }))).toEqual(['sparse', 'dense']);
+    // A narrow query: the sparse sample, then its exact count from one bounded read.
+    expect(baseReads(await statementsOf({ q: 'rare variant', facets: true }))).toEqual(['sparse', 'bounded']);
   });
 });
