@@ -2,7 +2,7 @@
  * Totals and facet counts. Counting every match of a broad query visits every matching heap row (2.9 s
  * for 267,000 "cancer" matches, postgres-search.md), so counts are exact up to EXACT_COUNT_LIMIT matches
  * and estimated above it on a fixed sample (marked approximate): 1 in 64 studies (migration 000012) when
- * it holds at least SPARSE_SAMPLE_MIN_ROWS matches (~256,000 matches and more, e.g. "patients"), else
+ * it holds at least SPARSE_SAMPLE_MIN_ROWS matches (~100,000 matches and more, e.g. "cancer"), else
  * 1 in 8 (migration 000004). The samples are nested (hashtext(nct_id) & 63 = 0 implies & 7 = 0).
  *
  * Facets are disjunctive: each facet is counted over the matches of every filter except its own. One pass
@@ -27,10 +27,10 @@ export const SAMPLE_FACTOR = 8;
 export const SPARSE_SAMPLE_FACTOR = 64;
 /**
  * Matches the sparse sample must hold for its estimate to be used: the relative standard error of the
- * total is then at most 1/√4,000 ≈ 1.6%. Below, the 1-in-8 sample counts again (at 4,000 sparse matches
- * it holds ~32,000).
+ * total is then at most 1/√1,600 = 2.5%, so 95% of estimates are within 5% (measured by bench/search.ts).
+ * Below, the 1-in-8 sample counts again (at 1,600 sparse matches it holds ~12,800, ~100,000 matches).
  */
-export const SPARSE_SAMPLE_MIN_ROWS = 4_000;
+export const SPARSE_SAMPLE_MIN_ROWS = 1_600;
 /**
  * Thresholds that tell from the samples whether a query's facet base has more than EXACT_COUNT_LIMIT rows,
  * so that counting never reads EXACT_COUNT_LIMIT + 1 rows only to learn the limit was passed. At the limit
@@ -86,7 +86,8 @@ export interface MatchCounts {
  * - otherwise (or the 1-in-8 sample was not sure) one read of the facet base, bounded to
  *   EXACT_COUNT_LIMIT + 1 rows, gives the exact total and facets when the base has at most the limit, as a
  *   typical query's does; else the 1-in-8 sample again.
- * When sampled, the total is still exact if the facet filters bring the matches down to the limit.
+ * When sampled, the total is still exact if the facet filters bring the matches down to the limit (read
+ * unless the sparse sample shows the filtered matches beyond doubt above it too).
  */
 export async function countMatches(
   db: Db,
@@ -98,12 +99,15 @@ export async function countMatches(
     ...(await countFacets(db, plan, { sample, withFacets, timeoutMs })),
     sample,
   });
-  // Sampled: the exact total of a query whose facet filters may bring it down to the limit, meanwhile.
+  const sparse = await sampleCounts(SPARSE_SAMPLE_FACTOR);
+  // Sampled, the total is still exact when the facet filters may bring the matches down to the limit: read
+  // meanwhile, unless the sparse sample's matches (filters included) are beyond doubt above it.
+  const exactTotal =
+    hasFacetFilters(plan) && sparse.total / SPARSE_SAMPLE_FACTOR < BROAD_SPARSE_ROWS
+      ? () => boundedMatches(db, plan, timeoutMs)
+      : () => EXACT_COUNT_LIMIT + 1;
   const estimated = async (sampledCounts: Promise<SampledCounts> | SampledCounts): Promise<MatchCounts> => {
-    const [sampled, matches] = await Promise.all([
-      sampledCounts,
-      hasFacetFilters(plan) ? boundedMatches(db, plan, timeoutMs) : EXACT_COUNT_LIMIT + 1,
-    ]);
+    const [sampled, matches] = await Promise.all([sampledCounts, exactTotal()]);
     const exact = matches <= EXACT_COUNT_LIMIT;
     return {
       total: exact ? matches : Math.max(sampled.total, EXACT_COUNT_LIMIT + 1),
@@ -114,7 +118,6 @@ export async function countMatches(
     };
   };
 
-  const sparse = await sampleCounts(SPARSE_SAMPLE_FACTOR);
   if (sparse.baseRows >= (options.sparseMinRows ?? SPARSE_SAMPLE_MIN_ROWS)) return estimated(sparse);
   if (sparse.baseRows >= BROAD_SPARSE_ROWS) return estimated(sampleCounts(SAMPLE_FACTOR));
   let dense: SampledCounts | null = null;
