@@ -228,9 +228,65 @@ CREATE TABLE public.studies (
     CONSTRAINT studies_removed_reason_check CHECK ((removed_reason = ANY (ARRAY['missing_from_snapshot'::text, 'merged'::text])))
 )
 WITH (toast_tuple_target='256');
+ALTER TABLE ONLY public.studies ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN nct_id_aliases SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN org_study_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN brief_title SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN official_title SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN acronym SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN organization SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN organization_class SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN overall_status SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN last_known_status SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN why_stopped SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN study_type SET COMPRESSION lz4;
 ALTER TABLE ONLY public.studies ALTER COLUMN phases SET STORAGE MAIN;
+ALTER TABLE ONLY public.studies ALTER COLUMN phases SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN phase SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN allocation SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN intervention_model SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN primary_purpose SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN masking SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN observational_model SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN time_perspective SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN enrollment_type SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN start_date_precision SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN start_date_type SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN start_date_raw SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN primary_completion_date_precision SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN primary_completion_date_type SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN primary_completion_date_raw SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN completion_date_precision SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN completion_date_type SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN completion_date_raw SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN min_age_raw SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN max_age_raw SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN sex SET COMPRESSION lz4;
 ALTER TABLE ONLY public.studies ALTER COLUMN std_ages SET STORAGE MAIN;
+ALTER TABLE ONLY public.studies ALTER COLUMN std_ages SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN eligibility_criteria SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN lead_sponsor SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN lead_sponsor_class SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN collaborators SET COMPRESSION lz4;
 ALTER TABLE ONLY public.studies ALTER COLUMN countries SET STORAGE MAIN;
+ALTER TABLE ONLY public.studies ALTER COLUMN countries SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN conditions SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN keywords SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN condition_mesh_terms SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN condition_mesh_ancestors SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN intervention_names SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN intervention_types SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN intervention_mesh_terms SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN intervention_mesh_ancestors SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN brief_summary SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN search_vector SET STORAGE MAIN;
+ALTER TABLE ONLY public.studies ALTER COLUMN search_vector SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN content_hash SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN first_run_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN last_run_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN removed_reason SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN merged_into SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN location_vector SET COMPRESSION lz4;
 
 CREATE FUNCTION public.study_search_terms(s public.studies) RETURNS TABLE(kind text, key text, term text)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -268,16 +324,21 @@ CREATE TABLE public.event_consumers (
     "position" bigint DEFAULT 0 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
+ALTER TABLE ONLY public.event_consumers ALTER COLUMN name SET COMPRESSION lz4;
+ALTER TABLE ONLY public.event_consumers ALTER COLUMN source SET COMPRESSION lz4;
 
 CREATE TABLE public.kysely_migration (
     name character varying(255) NOT NULL,
     "timestamp" character varying(255) NOT NULL
 );
+ALTER TABLE ONLY public.kysely_migration ALTER COLUMN name SET COMPRESSION lz4;
+ALTER TABLE ONLY public.kysely_migration ALTER COLUMN "timestamp" SET COMPRESSION lz4;
 
 CREATE TABLE public.kysely_migration_lock (
     id character varying(255) NOT NULL,
     is_locked integer DEFAULT 0 NOT NULL
 );
+ALTER TABLE ONLY public.kysely_migration_lock ALTER COLUMN id SET COMPRESSION lz4;
 
 CREATE TABLE public.outbox (
     seq bigint NOT NULL,
@@ -293,6 +354,11 @@ CREATE TABLE public.outbox (
     published_at timestamp with time zone,
     CONSTRAINT outbox_type_check CHECK ((type = ANY (ARRAY['study.created'::text, 'study.updated'::text, 'study.removed'::text])))
 );
+ALTER TABLE ONLY public.outbox ALTER COLUMN event_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.outbox ALTER COLUMN type SET COMPRESSION lz4;
+ALTER TABLE ONLY public.outbox ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.outbox ALTER COLUMN run_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.outbox ALTER COLUMN payload SET COMPRESSION lz4;
 
 ALTER TABLE public.outbox ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.outbox_seq_seq
@@ -313,6 +379,12 @@ CREATE TABLE public.quarantine (
     raw text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL
 );
+ALTER TABLE ONLY public.quarantine ALTER COLUMN run_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.quarantine ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.quarantine ALTER COLUMN source SET COMPRESSION lz4;
+ALTER TABLE ONLY public.quarantine ALTER COLUMN path SET COMPRESSION lz4;
+ALTER TABLE ONLY public.quarantine ALTER COLUMN message SET COMPRESSION lz4;
+ALTER TABLE ONLY public.quarantine ALTER COLUMN raw SET COMPRESSION lz4;
 
 ALTER TABLE public.quarantine ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.quarantine_id_seq
@@ -328,6 +400,8 @@ CREATE UNLOGGED TABLE public.run_seen (
     nct_id text NOT NULL,
     last_update_post_date date
 );
+ALTER TABLE ONLY public.run_seen ALTER COLUMN run_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.run_seen ALTER COLUMN nct_id SET COMPRESSION lz4;
 
 CREATE TABLE public.run_steps (
     seq bigint NOT NULL,
@@ -343,6 +417,12 @@ CREATE TABLE public.run_steps (
     CONSTRAINT run_steps_state_check CHECK ((state = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'skipped'::text]))),
     CONSTRAINT run_steps_step_check CHECK ((step = ANY (ARRAY['download'::text, 'validate'::text, 'transform'::text, 'load'::text, 'index'::text, 'publish'::text])))
 );
+ALTER TABLE ONLY public.run_steps ALTER COLUMN run_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.run_steps ALTER COLUMN step SET COMPRESSION lz4;
+ALTER TABLE ONLY public.run_steps ALTER COLUMN state SET COMPRESSION lz4;
+ALTER TABLE ONLY public.run_steps ALTER COLUMN counts SET COMPRESSION lz4;
+ALTER TABLE ONLY public.run_steps ALTER COLUMN progress SET COMPRESSION lz4;
+ALTER TABLE ONLY public.run_steps ALTER COLUMN error SET COMPRESSION lz4;
 
 ALTER TABLE public.run_steps ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.run_steps_seq_seq
@@ -361,6 +441,11 @@ CREATE TABLE public.run_warnings (
     path text NOT NULL,
     message text NOT NULL
 );
+ALTER TABLE ONLY public.run_warnings ALTER COLUMN run_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.run_warnings ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.run_warnings ALTER COLUMN code SET COMPRESSION lz4;
+ALTER TABLE ONLY public.run_warnings ALTER COLUMN path SET COMPRESSION lz4;
+ALTER TABLE ONLY public.run_warnings ALTER COLUMN message SET COMPRESSION lz4;
 
 ALTER TABLE public.run_warnings ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.run_warnings_id_seq
@@ -387,11 +472,21 @@ CREATE TABLE public.runs (
     CONSTRAINT runs_kind_check CHECK ((kind = ANY (ARRAY['sync'::text, 'load'::text, 'download'::text, 'rebuild'::text, 'reconcile'::text]))),
     CONSTRAINT runs_state_check CHECK ((state = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text])))
 );
+ALTER TABLE ONLY public.runs ALTER COLUMN id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.runs ALTER COLUMN kind SET COMPRESSION lz4;
+ALTER TABLE ONLY public.runs ALTER COLUMN trigger SET COMPRESSION lz4;
+ALTER TABLE ONLY public.runs ALTER COLUMN state SET COMPRESSION lz4;
+ALTER TABLE ONLY public.runs ALTER COLUMN params SET COMPRESSION lz4;
+ALTER TABLE ONLY public.runs ALTER COLUMN landing_dir SET COMPRESSION lz4;
+ALTER TABLE ONLY public.runs ALTER COLUMN data_timestamp SET COMPRESSION lz4;
+ALTER TABLE ONLY public.runs ALTER COLUMN counts SET COMPRESSION lz4;
+ALTER TABLE ONLY public.runs ALTER COLUMN error SET COMPRESSION lz4;
 
 CREATE TABLE public.saved_search_matches (
     search_id bigint NOT NULL,
     nct_id text NOT NULL
 );
+ALTER TABLE ONLY public.saved_search_matches ALTER COLUMN nct_id SET COMPRESSION lz4;
 
 CREATE TABLE public.saved_searches (
     id bigint NOT NULL,
@@ -401,6 +496,10 @@ CREATE TABLE public.saved_searches (
     webhook_url text,
     created_at timestamp with time zone DEFAULT now() NOT NULL
 );
+ALTER TABLE ONLY public.saved_searches ALTER COLUMN name SET COMPRESSION lz4;
+ALTER TABLE ONLY public.saved_searches ALTER COLUMN query SET COMPRESSION lz4;
+ALTER TABLE ONLY public.saved_searches ALTER COLUMN mesh_synonyms SET COMPRESSION lz4;
+ALTER TABLE ONLY public.saved_searches ALTER COLUMN webhook_url SET COMPRESSION lz4;
 
 ALTER TABLE public.saved_searches ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.saved_searches_id_seq
@@ -429,6 +528,12 @@ CREATE TABLE public.search_alerts (
     last_error text,
     CONSTRAINT search_alerts_kind_check CHECK ((kind = ANY (ARRAY['added'::text, 'changed'::text, 'removed'::text])))
 );
+ALTER TABLE ONLY public.search_alerts ALTER COLUMN kind SET COMPRESSION lz4;
+ALTER TABLE ONLY public.search_alerts ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.search_alerts ALTER COLUMN event_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.search_alerts ALTER COLUMN changes SET COMPRESSION lz4;
+ALTER TABLE ONLY public.search_alerts ALTER COLUMN reason SET COMPRESSION lz4;
+ALTER TABLE ONLY public.search_alerts ALTER COLUMN last_error SET COMPRESSION lz4;
 
 ALTER TABLE public.search_alerts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.search_alerts_id_seq
@@ -444,6 +549,8 @@ CREATE TABLE public.search_synonyms (
     mesh_term text NOT NULL,
     study_count integer NOT NULL
 );
+ALTER TABLE ONLY public.search_synonyms ALTER COLUMN synonym SET COMPRESSION lz4;
+ALTER TABLE ONLY public.search_synonyms ALTER COLUMN mesh_term SET COMPRESSION lz4;
 
 CREATE TABLE public.search_term_changes (
     kind text NOT NULL,
@@ -451,6 +558,9 @@ CREATE TABLE public.search_term_changes (
     term text NOT NULL,
     delta integer NOT NULL
 );
+ALTER TABLE ONLY public.search_term_changes ALTER COLUMN kind SET COMPRESSION lz4;
+ALTER TABLE ONLY public.search_term_changes ALTER COLUMN key SET COMPRESSION lz4;
+ALTER TABLE ONLY public.search_term_changes ALTER COLUMN term SET COMPRESSION lz4;
 
 CREATE TABLE public.search_terms (
     kind text NOT NULL,
@@ -458,6 +568,8 @@ CREATE TABLE public.search_terms (
     study_count integer NOT NULL,
     CONSTRAINT search_terms_kind_check CHECK ((kind = ANY (ARRAY['condition'::text, 'intervention'::text, 'sponsor'::text, 'mesh'::text, 'word'::text])))
 );
+ALTER TABLE ONLY public.search_terms ALTER COLUMN kind SET COMPRESSION lz4;
+ALTER TABLE ONLY public.search_terms ALTER COLUMN term SET COMPRESSION lz4;
 
 CREATE TABLE public.search_terms_state (
     only_row boolean DEFAULT true NOT NULL,
@@ -473,17 +585,26 @@ CREATE TABLE public.study_arms (
     description text,
     intervention_names text[] DEFAULT '{}'::text[] NOT NULL
 );
+ALTER TABLE ONLY public.study_arms ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_arms ALTER COLUMN label SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_arms ALTER COLUMN type SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_arms ALTER COLUMN description SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_arms ALTER COLUMN intervention_names SET COMPRESSION lz4;
 
 CREATE TABLE public.study_conditions (
     nct_id text NOT NULL,
     ord integer NOT NULL,
     name text NOT NULL
 );
+ALTER TABLE ONLY public.study_conditions ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_conditions ALTER COLUMN name SET COMPRESSION lz4;
 
 CREATE TABLE public.study_documents (
     nct_id text NOT NULL,
     document jsonb NOT NULL
 );
+ALTER TABLE ONLY public.study_documents ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_documents ALTER COLUMN document SET COMPRESSION lz4;
 
 CREATE TABLE public.study_interventions (
     nct_id text NOT NULL,
@@ -494,12 +615,20 @@ CREATE TABLE public.study_interventions (
     other_names text[] DEFAULT '{}'::text[] NOT NULL,
     arm_group_labels text[] DEFAULT '{}'::text[] NOT NULL
 );
+ALTER TABLE ONLY public.study_interventions ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_interventions ALTER COLUMN type SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_interventions ALTER COLUMN name SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_interventions ALTER COLUMN description SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_interventions ALTER COLUMN other_names SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_interventions ALTER COLUMN arm_group_labels SET COMPRESSION lz4;
 
 CREATE TABLE public.study_keywords (
     nct_id text NOT NULL,
     ord integer NOT NULL,
     keyword text NOT NULL
 );
+ALTER TABLE ONLY public.study_keywords ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_keywords ALTER COLUMN keyword SET COMPRESSION lz4;
 
 CREATE TABLE public.study_locations (
     nct_id text NOT NULL,
@@ -514,6 +643,13 @@ CREATE TABLE public.study_locations (
     lon double precision,
     geo public.earth GENERATED ALWAYS AS (public.ll_to_earth(lat, lon)) STORED
 );
+ALTER TABLE ONLY public.study_locations ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_locations ALTER COLUMN facility SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_locations ALTER COLUMN city SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_locations ALTER COLUMN state SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_locations ALTER COLUMN zip SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_locations ALTER COLUMN country SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_locations ALTER COLUMN status SET COMPRESSION lz4;
 
 CREATE TABLE public.study_mesh (
     nct_id text NOT NULL,
@@ -527,6 +663,13 @@ CREATE TABLE public.study_mesh (
     CONSTRAINT study_mesh_domain_check CHECK ((domain = ANY (ARRAY['condition'::text, 'intervention'::text]))),
     CONSTRAINT study_mesh_relation_check CHECK ((relation = ANY (ARRAY['mesh'::text, 'ancestor'::text, 'leaf'::text, 'branch'::text])))
 );
+ALTER TABLE ONLY public.study_mesh ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_mesh ALTER COLUMN domain SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_mesh ALTER COLUMN relation SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_mesh ALTER COLUMN mesh_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_mesh ALTER COLUMN term SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_mesh ALTER COLUMN as_found SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_mesh ALTER COLUMN relevance SET COMPRESSION lz4;
 
 CREATE TABLE public.study_outcomes (
     nct_id text NOT NULL,
@@ -537,6 +680,11 @@ CREATE TABLE public.study_outcomes (
     time_frame text,
     CONSTRAINT study_outcomes_kind_check CHECK ((kind = ANY (ARRAY['primary'::text, 'secondary'::text, 'other'::text])))
 );
+ALTER TABLE ONLY public.study_outcomes ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_outcomes ALTER COLUMN kind SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_outcomes ALTER COLUMN measure SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_outcomes ALTER COLUMN description SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_outcomes ALTER COLUMN time_frame SET COMPRESSION lz4;
 
 CREATE TABLE public.study_references (
     nct_id text NOT NULL,
@@ -545,6 +693,10 @@ CREATE TABLE public.study_references (
     type text,
     citation text
 );
+ALTER TABLE ONLY public.study_references ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_references ALTER COLUMN pmid SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_references ALTER COLUMN type SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_references ALTER COLUMN citation SET COMPRESSION lz4;
 
 CREATE TABLE public.study_sponsors (
     nct_id text NOT NULL,
@@ -554,6 +706,10 @@ CREATE TABLE public.study_sponsors (
     class text,
     CONSTRAINT study_sponsors_role_check CHECK ((role = ANY (ARRAY['lead'::text, 'collaborator'::text])))
 );
+ALTER TABLE ONLY public.study_sponsors ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_sponsors ALTER COLUMN role SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_sponsors ALTER COLUMN name SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_sponsors ALTER COLUMN class SET COMPRESSION lz4;
 
 CREATE TABLE public.study_versions (
     nct_id text NOT NULL,
@@ -568,12 +724,19 @@ CREATE TABLE public.study_versions (
     removed_reason text,
     CONSTRAINT study_versions_removed_reason_check CHECK ((removed_reason = ANY (ARRAY['missing_from_snapshot'::text, 'merged'::text])))
 );
+ALTER TABLE ONLY public.study_versions ALTER COLUMN nct_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_versions ALTER COLUMN content_hash SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_versions ALTER COLUMN document SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_versions ALTER COLUMN run_id SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_versions ALTER COLUMN removed_reason SET COMPRESSION lz4;
 
 CREATE TABLE public.sync_state (
     key text NOT NULL,
     value jsonb NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
+ALTER TABLE ONLY public.sync_state ALTER COLUMN key SET COMPRESSION lz4;
+ALTER TABLE ONLY public.sync_state ALTER COLUMN value SET COMPRESSION lz4;
 
 CREATE TABLE warehouse.bridge_study_condition (
     study_key bigint NOT NULL,
