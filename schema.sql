@@ -279,7 +279,6 @@ ALTER TABLE ONLY public.studies ALTER COLUMN intervention_types SET COMPRESSION 
 ALTER TABLE ONLY public.studies ALTER COLUMN intervention_mesh_terms SET COMPRESSION lz4;
 ALTER TABLE ONLY public.studies ALTER COLUMN intervention_mesh_ancestors SET COMPRESSION lz4;
 ALTER TABLE ONLY public.studies ALTER COLUMN brief_summary SET COMPRESSION lz4;
-ALTER TABLE ONLY public.studies ALTER COLUMN search_vector SET STORAGE MAIN;
 ALTER TABLE ONLY public.studies ALTER COLUMN search_vector SET COMPRESSION lz4;
 ALTER TABLE ONLY public.studies ALTER COLUMN content_hash SET COMPRESSION lz4;
 ALTER TABLE ONLY public.studies ALTER COLUMN first_run_id SET COMPRESSION lz4;

@@ -3,8 +3,8 @@
  * studies, pre-encoded in COPY text, COPYed into a copy of `studies` whose search_vector is a GENERATED
  * column computing the same weighted tsvector, with its primary key and no other index. It writes neither
  * documents nor child rows, versions nor events: the least work that puts the same rows into PostgreSQL.
- * Its columns are stored as the studies' are (migration 000013: the vector inline, lz4 where the server has
- * it; the generated vector takes the database's default compression, which that migration sets too).
+ * Its columns are stored as the studies' are (lz4 where the server has it, migration 000013; the generated
+ * vector takes the database's default compression, which that migration sets too).
  */
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -24,8 +24,7 @@ export function referenceTableSql(table: string): string {
   alter table ${table} add primary key (nct_id);
   alter table ${table}
     add column search_a text, add column search_b text, add column search_c text, add column search_d text,
-    add column search_vector tsvector generated always as (${searchVectorSql('')}) stored;
-  alter table ${table} alter column search_vector set storage main;`;
+    add column search_vector tsvector generated always as (${searchVectorSql('')}) stored;`;
 }
 
 /** The COPY text of the records that project (untimed preparation: the reference starts from encoded rows). */

@@ -1,23 +1,19 @@
--- How the large values are stored (issues 3 and 5). Both apply to values written from now on: rows already
--- stored keep their form until their study is written again (a reload or `cds rebuild`); both read back the
--- same.
---
--- 1. The weighted search vector stays in the row (storage main: compressed, moved out only when the row
---    would not fit a page), where it was TOASTed out of line (~4.7 KB compressed on average). A phrase
---    query rechecks the vector of every study holding its words, and a relevance page scores 500: each
---    such read was a TOAST index lookup and ~3 chunk reads. Measured on 30,000 vectors of the 605,500-study
---    benchmark: the phrase "type 1 diabetes" checked in 155 ms inline against 528 ms out of line. The
---    heap grows by the vectors' size, which only whole-table passes (ANALYZE, the typeahead terms' full
---    rebuild) read more of: search goes through indexes.
-alter table studies alter column search_vector set storage main;
-
--- 2. LZ4 instead of pglz for every value PostgreSQL compresses, where the server is built with it
+-- LZ4 instead of pglz for every value PostgreSQL compresses (issue 3), where the server is built with it
 -- (PostgreSQL 15 on Debian is; PGlite is not, and keeps pglz). Each study writes ~17 KB of raw JSON as
 -- jsonb, its texts and its vectors, all compressed on the way in: on the fixture documents lz4 stored jsonb
--- ~35% faster than pglz, at the same size (±3%). The database default
+-- ~35% faster than pglz, at the same size (±3%). Reading is no slower: rechecking 30,000 TOASTed search
+-- vectors for a phrase took the same time with either.
+--
+-- Column compression applies to values written from now on; values already stored stay pglz until their
+-- study is written again (a reload or `cds rebuild`), and both read back the same. The database default
 -- covers tables made later, above all the loader's per-batch staging table, whose search texts are
 -- compressed when COPYed in and decompressed again to build the vector. It takes effect in new sessions,
 -- and needs the database's owner: without that right only the columns change.
+--
+-- Not done: keeping the search vector in the row (storage main). Measured on the 605,500-study benchmark,
+-- it halved a phrase query ("type 1 diabetes" 1,064 → 546 ms: no TOAST read per recheck) but made the heap
+-- 2.9 GB instead of 532 MB, and every query that visits matching rows for their facets slower (typical
+-- p50 64 → 87 ms, a radius search with text 354 → 781 ms): narrow rows (migration 000008) win overall.
 do $$
 declare
   col record;
