@@ -8,6 +8,10 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;
 
+CREATE FUNCTION public.geo_cell(lat double precision, lon double precision) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((LEAST(GREATEST(((floor(lat))::integer + 90), 0), 179) * 360) + mod((mod(((floor(lon))::integer + 180), 360) + 360), 360));
+
 CREATE FUNCTION public.log_search_term_changes() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -224,6 +228,7 @@ CREATE TABLE public.studies (
     merged_into text,
     search_sample boolean GENERATED ALWAYS AS (((hashtext(nct_id) & 7) = 0)) STORED,
     location_vector tsvector,
+    geo_cells integer[],
     CONSTRAINT studies_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT studies_removed_reason_check CHECK ((removed_reason = ANY (ARRAY['missing_from_snapshot'::text, 'merged'::text])))
 )
@@ -1034,6 +1039,8 @@ CREATE INDEX studies_condition_vector_idx ON public.studies USING gin (public.se
 CREATE INDEX studies_countries_idx ON public.studies USING gin (countries);
 
 CREATE INDEX studies_enrollment_idx ON public.studies USING btree (enrollment, nct_id);
+
+CREATE INDEX studies_geo_cells_idx ON public.studies USING gin (geo_cells);
 
 CREATE INDEX studies_intervention_vector_idx ON public.studies USING gin (public.search_intervention_vector(intervention_names, intervention_mesh_terms, intervention_mesh_ancestors));
 

@@ -31,6 +31,9 @@ const CHILD_TABLES: Record<string, string[]> = {
   study_mesh: ['ord', 'domain', 'relation', 'mesh_id', 'term', 'as_found', 'relevance'],
 };
 
+/** A clone's sites move by up to ±0.25° (the same for all its sites), by clone number $1 and base row b.rn. */
+const JITTER = '((($1::int * 7919 + b.rn) % 101) - 50) / 200.0';
+
 export async function buildScaledCorpus(db: Db, options: ScaledCorpusOptions): Promise<number> {
   const { base, scale, log } = options;
   if (scale > 999 || base > 9999) throw new Error('at most 9,999 base studies and 999 clones each');
@@ -60,6 +63,11 @@ export async function buildScaledCorpus(db: Db, options: ScaledCorpusOptions): P
     if (c === 'nct_id') return newId;
     if (c === 'nct_id_aliases') return `'{}'::text[]`;
     if (c === 'last_update_post_date') return `s.last_update_post_date - ($1::int % 365)`;
+    // The clone's sites are moved (JITTER below): its cells are those of the moved sites.
+    if (c === 'geo_cells')
+      return `array(select distinct geo_cell(t.lat + ${JITTER}, t.lon + ${JITTER}) as cell
+        from study_locations t where t.nct_id = s.nct_id and t.lat is not null and t.lon is not null
+        order by cell)`;
     return `s.${c}`;
   });
   const started = performance.now();
@@ -72,9 +80,7 @@ export async function buildScaledCorpus(db: Db, options: ScaledCorpusOptions): P
         [k],
       );
       for (const [table, cols] of Object.entries(CHILD_TABLES)) {
-        const exprs = cols.map((c) =>
-          c === 'lat' || c === 'lon' ? `t.${c} + ((($1::int * 7919 + b.rn) % 101) - 50) / 200.0` : `t.${c}`,
-        );
+        const exprs = cols.map((c) => (c === 'lat' || c === 'lon' ? `t.${c} + ${JITTER}` : `t.${c}`));
         await tx.query(
           `insert into ${table} (nct_id, ${cols.join(', ')})
            select ${newId}, ${exprs.join(', ')} from ${table} t join bench_base b on b.nct_id = t.nct_id`,

@@ -8,6 +8,7 @@
  * of migration 000004 (fielded text), so each is a GIN index lookup.
  */
 import { type RawBuilder, sql } from 'kysely';
+import { cellsWithin } from '../transform/geo-cells.ts';
 import { type FacetName, type Near, radiusMeters, type SearchQuery, TEXT_FIELDS } from './search-query.ts';
 
 export type Sql = RawBuilder<unknown>;
@@ -176,9 +177,15 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
   if (query.ageGroup) facetFilters.ageGroup = sql`s.std_ages && ${query.ageGroup}::text[]`;
 
   const near = query.near;
+  // A radius with text: the studies in the cells around the radius (a GIN lookup the planner ANDs with the
+  // text's), each checked against its own sites, instead of every site in the radius grouped by study.
+  const textual = query.q !== undefined || TEXT_FIELDS.some((f) => f !== 'id' && query[f] !== undefined);
+  const cells = near && textual ? cellsWithin(near.lat, near.lon, radiusMeters(near)) : null;
+  if (cells) base.push(sql`s.geo_cells && ${cells}::int[]`);
+  const from = (mask?: number) => (!near ? sql`studies s` : cells ? nearByStudy(near) : nearFrom(near, mask));
   return {
-    from: near ? nearFrom(near) : sql`studies s`,
-    sampledFrom: (mask) => (near ? nearFrom(near, mask) : sql`studies s`),
+    from: from(),
+    sampledFrom: (mask) => from(mask),
     base,
     facetFilters,
     rank: rank.length > 0 ? sql`(${sql.join(rank, sql` + `)})::float8` : null,
@@ -218,6 +225,19 @@ function chordOf(meters: number): Sql {
 /** A chord of the earth (nearSites' chord_m) as the great-circle distance in meters. */
 export function chordToMeters(chord: Sql): Sql {
   return sql`sec_to_gc(${chord})`;
+}
+
+/**
+ * Each study's nearest site, for studies already narrowed by their cells and text: read through the sites'
+ * primary key (nct_id, ord), only for the studies the other predicates leave.
+ */
+function nearByStudy(near: Near): Sql {
+  const origin = nearOrigin(near);
+  return sql`studies s join lateral (
+    select min(cube_distance(${origin}, l.geo)) as chord_m
+    from study_locations l
+    where l.nct_id = s.nct_id and l.geo is not null
+  ) n on n.chord_m <= ${chordOf(radiusMeters(near))}`;
 }
 
 function nearFrom(near: Near, sampleMask?: number): Sql {

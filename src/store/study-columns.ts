@@ -67,6 +67,7 @@ const STUDY_ROW_COLUMN_SET = {
   lead_sponsor_class: true,
   collaborators: true,
   countries: true,
+  geo_cells: true,
   conditions: true,
   keywords: true,
   condition_mesh_terms: true,

@@ -2,9 +2,10 @@
  * Study sites: facility, city, state, zip, country, recruitment status and the coordinates CT.gov
  * geocoded (`geoPoint`, decimal degrees; absent for some sites, which radius search then cannot find).
  * One row per `locations` element, `ord` = its index. Countries are also collected for the study row:
- * distinct, in first-seen order.
+ * distinct, in first-seen order; and the one-degree cells of its sites, for radius searches with text.
  */
 import type { Location } from '../validate/study-schema.ts';
+import { siteCells } from './geo-cells.ts';
 import type { FieldWarning, LocationRow } from './study-projection.ts';
 import { cleanText } from './text.ts';
 
@@ -13,6 +14,8 @@ const PATH = 'protocolSection.contactsLocationsModule.locations';
 export interface LocationsProjection {
   rows: LocationRow[];
   countries: string[];
+  /** The one-degree cells of the sites with coordinates (geo-cells.ts). */
+  geoCells: number[];
 }
 
 export function projectLocations(
@@ -37,5 +40,5 @@ export function projectLocations(
       lon: site.geoPoint?.lon ?? null,
     });
   });
-  return { rows, countries: [...countries] };
+  return { rows, countries: [...countries], geoCells: siteCells(rows) };
 }

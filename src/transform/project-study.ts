@@ -222,6 +222,7 @@ function buildRow(
       .filter((sponsor) => sponsor.role === 'collaborator')
       .map((sponsor) => sponsor.name),
     countries: locations.countries,
+    geo_cells: locations.geoCells,
     conditions: conditions.map((condition) => condition.name),
     keywords: keywords.map((keyword) => keyword.keyword),
     condition_mesh_terms: mesh.condition_mesh_terms,

@@ -98,6 +98,8 @@ export interface StudyRow {
   collaborators: string[];
   /** Distinct site countries, in first-seen order. */
   countries: string[];
+  /** One-degree cells of the sites with coordinates, ascending (transform/geo-cells.ts). */
+  geo_cells: number[];
   conditions: string[];
   keywords: string[];
   /** MeSH terms (descriptor names) mapped from the conditions, and their tree ancestors. */

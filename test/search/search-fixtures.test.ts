@@ -8,6 +8,7 @@ import type { FacetCount } from '../../src/search/search-counts.ts';
 import type { SearchQueryInput } from '../../src/search/search-query.ts';
 import { type SearchResult, searchStudies } from '../../src/search/search-studies.ts';
 import { suggestTerms } from '../../src/search/suggest-terms.ts';
+import { siteCells } from '../../src/transform/geo-cells.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 import { type FixtureDocument, fixtureDocuments, loadFixtures } from '../support/load-fixtures.ts';
 
@@ -223,6 +224,46 @@ describe('searchStudies on the 206 real fixture studies', () => {
     expect(filtered.studies.map((s) => s.nctId)).toEqual(
       result.studies.map((s) => s.nctId).filter((id) => statusOf(byId.get(id)!) === status),
     );
+    // With text, through the sites' cells: the studies of the text that have a site within the radius.
+    const textIds: string[] = [];
+    let next: string | undefined;
+    do {
+      const page = await search({
+        q: 'patients',
+        pageSize: 100,
+        facets: false,
+        ...(next ? { cursor: next } : {}),
+      });
+      textIds.push(...page.studies.map((s) => s.nctId));
+      next = page.nextCursor ?? undefined;
+    } while (next);
+    const both = textIds.filter((id) => nearest.has(id));
+    expect(both.length).toBeGreaterThan(1);
+    expect(both.length).toBeLessThan(nearest.size);
+    const withText = await search({ q: 'patients', near, pageSize: 100 });
+    expect(withText.studies.map((s) => s.nctId).sort()).toEqual([...both].sort());
+    expect(withText.total).toBe(both.length);
+    for (const s of withText.studies) expect(s.nearestSite!.distance).toBeCloseTo(nearest.get(s.nctId)!, 0);
+    const byDistance = await search({ q: 'patients', near, sort: 'distance', pageSize: 100 });
+    expect(byDistance.studies.map((s) => s.nctId)).toEqual(
+      expectedOrder.map(([id]) => id).filter((id) => both.includes(id)),
+    );
+  });
+
+  it('stores the one-degree cells of the sites with coordinates of every study', async () => {
+    const { rows } = await t.db.query<{ nct_id: string; geo_cells: number[] | null }>(
+      'select nct_id, geo_cells from studies',
+    );
+    const stored = new Map(rows.map((r) => [r.nct_id, r.geo_cells ?? []]));
+    for (const d of docs) {
+      const locations: { geoPoint?: { lat: number; lon: number } }[] =
+        d.protocolSection.contactsLocationsModule?.locations ?? [];
+      const sites = locations.map((l) => ({
+        lat: l.geoPoint?.lat ?? null,
+        lon: l.geoPoint?.lon ?? null,
+      }));
+      expect(stored.get(idOf(d))).toEqual(siteCells(sites));
+    }
   });
 
   it('finds the studies whose sites name a place, the words possibly from different sites (as query.locn)', async () => {
