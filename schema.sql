@@ -8,6 +8,37 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;
 
+CREATE FUNCTION public.create_indexes(definitions text[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+  definition text;
+begin
+  foreach definition in array definitions loop
+    execute definition;
+  end loop;
+end
+$$;
+
+CREATE FUNCTION public.drop_study_secondary_indexes() RETURNS text[]
+    LANGUAGE plpgsql
+    AS $$
+declare
+  definitions text[];
+  index_name text;
+begin
+  select coalesce(array_agg(pg_get_indexdef(x.indexrelid)), '{}') into definitions
+  from pg_index x where x.indrelid = 'studies'::regclass and not x.indisprimary and not x.indisunique;
+  for index_name in
+    select i.relname from pg_index x join pg_class i on i.oid = x.indexrelid
+    where x.indrelid = 'studies'::regclass and not x.indisprimary and not x.indisunique
+  loop
+    execute format('drop index %I', index_name);
+  end loop;
+  return definitions;
+end
+$$;
+
 CREATE FUNCTION public.geo_cell(lat double precision, lon double precision) RETURNS integer
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN ((LEAST(GREATEST(((floor(lat))::integer + 90), 0), 179) * 360) + mod((mod(((floor(lon))::integer + 180), 360) + 360), 360));

@@ -14,20 +14,38 @@ alter table studies add column geo_cells int[];
 -- with the secondary indexes of studies dropped and rebuilt once rather than updated row by row. At 605,500
 -- studies it ran 21 minutes (mostly the index rebuild) and left the heap twice its size until a VACUUM FULL;
 -- a fresh load writes the cells with each study instead.
-select set_config('cds.search_terms', 'deferred', true);
-create temp table geo_cells_backfill_indexes on commit drop as
-  select pg_get_indexdef(x.indexrelid) as definition, i.relname as name
-  from pg_index x join pg_class i on i.oid = x.indexrelid
-  where x.indrelid = 'studies'::regclass and not x.indisprimary and not x.indisunique;
-do $$
+--
+-- The drop and the rebuild are functions, for the backfills of later migrations too.
+create function drop_study_secondary_indexes() returns text[]
+  language plpgsql as $$
 declare
+  definitions text[];
   index_name text;
 begin
-  for index_name in select name from geo_cells_backfill_indexes loop
+  select coalesce(array_agg(pg_get_indexdef(x.indexrelid)), '{}') into definitions
+  from pg_index x where x.indrelid = 'studies'::regclass and not x.indisprimary and not x.indisunique;
+  for index_name in
+    select i.relname from pg_index x join pg_class i on i.oid = x.indexrelid
+    where x.indrelid = 'studies'::regclass and not x.indisprimary and not x.indisunique
+  loop
     execute format('drop index %I', index_name);
+  end loop;
+  return definitions;
+end
+$$;
+create function create_indexes(definitions text[]) returns void
+  language plpgsql as $$
+declare
+  definition text;
+begin
+  foreach definition in array definitions loop
+    execute definition;
   end loop;
 end
 $$;
+
+select set_config('cds.search_terms', 'deferred', true);
+create temp table geo_cells_backfill on commit drop as select drop_study_secondary_indexes() as definitions;
 update studies s set geo_cells = l.cells
 from (
   select nct_id, array_agg(distinct geo_cell(lat, lon) order by geo_cell(lat, lon)) as cells
@@ -36,14 +54,6 @@ from (
   group by nct_id
 ) l
 where l.nct_id = s.nct_id;
-do $$
-declare
-  definition text;
-begin
-  for definition in select d.definition from geo_cells_backfill_indexes d loop
-    execute definition;
-  end loop;
-end
-$$;
+select create_indexes(definitions) from geo_cells_backfill;
 
 create index studies_geo_cells_idx on studies using gin (geo_cells);

@@ -3,22 +3,11 @@
  * the loader would give it, a study without any keeps none, and the secondary indexes of `studies` it drops
  * for the backfill are all back afterwards.
  */
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR, migrate } from '../../src/store/migrate.ts';
+import { migrate } from '../../src/store/migrate.ts';
 import { siteCells } from '../../src/transform/geo-cells.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
-
-const indexesOf = async (t: TestDb) =>
-  (
-    await t.db.query<{ definition: string }>(
-      `select pg_get_indexdef(indexrelid) as definition from pg_index where indrelid = 'studies'::regclass`,
-    )
-  ).rows
-    .map((r) => r.definition)
-    .sort();
+import { migrateBefore, studyIndexes } from '../support/migrations.ts';
 
 describe('migration 000014 on existing studies', () => {
   let before: TestDb;
@@ -29,10 +18,7 @@ describe('migration 000014 on existing studies', () => {
   afterAll(async () => Promise.all([before?.drop(), reference?.drop()]));
 
   it('backfills the cells of the located sites and rebuilds the indexes it dropped', async () => {
-    const upTo13 = mkdtempSync(path.join(tmpdir(), 'cds-migrations-'));
-    for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f < '000014'))
-      cpSync(path.join(MIGRATIONS_DIR, file), path.join(upTo13, file));
-    await migrate(before.db, upTo13);
+    await migrateBefore(before.db, '000014');
     const sites = [
       { lat: 42.36, lon: -71.06 },
       { lat: 43.65, lon: -79.38 },
@@ -62,6 +48,6 @@ describe('migration 000014 on existing studies', () => {
       { nct_id: 'NCT00000002', cells: null },
     ]);
     expect(siteCells(sites)).toHaveLength(3);
-    expect(await indexesOf(before)).toEqual(await indexesOf(reference));
+    expect(await studyIndexes(before.db)).toEqual(await studyIndexes(reference.db));
   });
 });

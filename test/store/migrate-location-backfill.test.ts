@@ -2,21 +2,10 @@
  * Migration 000011 on a database that already holds studies: every study with sites gets its location
  * vector, and the secondary indexes of `studies` it drops for the backfill are all back afterwards.
  */
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR, migrate } from '../../src/store/migrate.ts';
+import { migrate } from '../../src/store/migrate.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
-
-const indexesOf = async (t: TestDb) =>
-  (
-    await t.db.query<{ definition: string }>(
-      `select pg_get_indexdef(indexrelid) as definition from pg_index where indrelid = 'studies'::regclass`,
-    )
-  ).rows
-    .map((r) => r.definition)
-    .sort();
+import { migrateBefore, studyIndexes } from '../support/migrations.ts';
 
 describe('migration 000011 on existing studies', () => {
   let before: TestDb;
@@ -27,10 +16,7 @@ describe('migration 000011 on existing studies', () => {
   afterAll(async () => Promise.all([before?.drop(), reference?.drop()]));
 
   it('backfills the location vectors and rebuilds the indexes it dropped', async () => {
-    const upTo10 = mkdtempSync(path.join(tmpdir(), 'cds-migrations-'));
-    for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f < '000011'))
-      cpSync(path.join(MIGRATIONS_DIR, file), path.join(upTo10, file));
-    await migrate(before.db, upTo10);
+    await migrateBefore(before.db, '000011');
     await before.db.exec(`
       insert into studies (nct_id, brief_title, content_hash, search_vector)
       values ('NCT00000001', 'One', 'h', ''), ('NCT00000002', 'Two', 'h', '');
@@ -55,7 +41,7 @@ describe('migration 000011 on existing studies', () => {
       },
       { nct_id: 'NCT00000002', vector: null },
     ]);
-    expect(await indexesOf(before)).toEqual(await indexesOf(reference));
+    expect(await studyIndexes(before.db)).toEqual(await studyIndexes(reference.db));
     // The backfill changes no study's terms and logs nothing.
     expect(await pendingChanges()).toBe(logged);
   });
