@@ -79,7 +79,8 @@ export interface MatchCounts {
 /**
  * The total and (withFacets) the facet counts of a query. The sparse sample is read first (at most ~1/64 of
  * the matches, a few milliseconds through its partial indexes) and says how broad the query is:
- * - SPARSE_SAMPLE_MIN_ROWS base rows or more: its estimate is the answer;
+ * - SPARSE_SAMPLE_MIN_ROWS base rows or more (and as many matches, unless the total is read exactly): its
+ *   estimate is the answer;
  * - BROAD_SPARSE_ROWS or more: the base has more than EXACT_COUNT_LIMIT rows beyond doubt, and the 1-in-8
  *   sample counts;
  * - UNSURE_SPARSE_ROWS or more: the 1-in-8 sample is read, and is the answer if it holds BROAD_DENSE_ROWS;
@@ -118,7 +119,12 @@ export async function countMatches(
     };
   };
 
-  if (sparse.baseRows >= (options.sparseMinRows ?? SPARSE_SAMPLE_MIN_ROWS)) return estimated(sparse);
+  // The sparse sample answers when it holds enough rows for the facets (its base rows) and for the total
+  // (its matches, unless they are so few that the total is read exactly).
+  const minRows = options.sparseMinRows ?? SPARSE_SAMPLE_MIN_ROWS;
+  const sparseMatches = sparse.total / SPARSE_SAMPLE_FACTOR;
+  if (sparse.baseRows >= minRows && (sparseMatches >= minRows || sparseMatches < BROAD_SPARSE_ROWS))
+    return estimated(sparse);
   if (sparse.baseRows >= BROAD_SPARSE_ROWS) return estimated(sampleCounts(SAMPLE_FACTOR));
   let dense: SampledCounts | null = null;
   if (sparse.baseRows >= UNSURE_SPARSE_ROWS) {
