@@ -24,16 +24,16 @@ CREATE FUNCTION public.drop_study_secondary_indexes() RETURNS text[]
     LANGUAGE plpgsql
     AS $$
 declare
-  definitions text[];
-  index_name text;
+  definitions text[] := '{}';
+  dropped_index record;
 begin
-  select coalesce(array_agg(pg_get_indexdef(x.indexrelid)), '{}') into definitions
-  from pg_index x where x.indrelid = 'studies'::regclass and not x.indisprimary and not x.indisunique;
-  for index_name in
-    select i.relname from pg_index x join pg_class i on i.oid = x.indexrelid
+  for dropped_index in
+    select i.relname as name, pg_get_indexdef(x.indexrelid) as definition
+    from pg_index x join pg_class i on i.oid = x.indexrelid
     where x.indrelid = 'studies'::regclass and not x.indisprimary and not x.indisunique
   loop
-    execute format('drop index %I', index_name);
+    definitions := definitions || dropped_index.definition;
+    execute format('drop index %I', dropped_index.name);
   end loop;
   return definitions;
 end

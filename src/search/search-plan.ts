@@ -185,7 +185,7 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
   const from = (mask?: number) => (!near ? sql`studies s` : cells ? nearByStudy(near) : nearFrom(near, mask));
   return {
     from: from(),
-    sampledFrom: (mask) => from(mask),
+    sampledFrom: from,
     base,
     facetFilters,
     rank: rank.length > 0 ? sql`(${sql.join(rank, sql` + `)})::float8` : null,
