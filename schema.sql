@@ -260,6 +260,11 @@ CREATE TABLE public.studies (
     search_sample boolean GENERATED ALWAYS AS (((hashtext(nct_id) & 7) = 0)) STORED,
     location_vector tsvector,
     geo_cells integer[],
+    condition_vector tsvector,
+    mesh_vector tsvector,
+    intervention_vector tsvector,
+    title_vector tsvector,
+    sponsor_vector tsvector,
     CONSTRAINT studies_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT studies_removed_reason_check CHECK ((removed_reason = ANY (ARRAY['missing_from_snapshot'::text, 'merged'::text])))
 )
@@ -322,6 +327,11 @@ ALTER TABLE ONLY public.studies ALTER COLUMN last_run_id SET COMPRESSION lz4;
 ALTER TABLE ONLY public.studies ALTER COLUMN removed_reason SET COMPRESSION lz4;
 ALTER TABLE ONLY public.studies ALTER COLUMN merged_into SET COMPRESSION lz4;
 ALTER TABLE ONLY public.studies ALTER COLUMN location_vector SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN condition_vector SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN mesh_vector SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN intervention_vector SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN title_vector SET COMPRESSION lz4;
+ALTER TABLE ONLY public.studies ALTER COLUMN sponsor_vector SET COMPRESSION lz4;
 
 CREATE FUNCTION public.study_search_terms(s public.studies) RETURNS TABLE(kind text, key text, term text)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -1065,7 +1075,7 @@ CREATE INDEX studies_brief_title_trgm_idx ON public.studies USING gin (brief_tit
 
 CREATE INDEX studies_completion_date_idx ON public.studies USING btree (completion_date, nct_id);
 
-CREATE INDEX studies_condition_vector_idx ON public.studies USING gin (public.search_condition_vector(conditions, keywords, brief_title, official_title));
+CREATE INDEX studies_condition_vector_idx ON public.studies USING gin (condition_vector);
 
 CREATE INDEX studies_countries_idx ON public.studies USING gin (countries);
 
@@ -1073,7 +1083,7 @@ CREATE INDEX studies_enrollment_idx ON public.studies USING btree (enrollment, n
 
 CREATE INDEX studies_geo_cells_idx ON public.studies USING gin (geo_cells);
 
-CREATE INDEX studies_intervention_vector_idx ON public.studies USING gin (public.search_intervention_vector(intervention_names, intervention_mesh_terms, intervention_mesh_ancestors));
+CREATE INDEX studies_intervention_vector_idx ON public.studies USING gin (intervention_vector);
 
 CREATE INDEX studies_last_update_post_date_idx ON public.studies USING btree (last_update_post_date, nct_id);
 
@@ -1081,7 +1091,7 @@ CREATE INDEX studies_lead_sponsor_class_idx ON public.studies USING btree (lead_
 
 CREATE INDEX studies_location_vector_idx ON public.studies USING gin (location_vector);
 
-CREATE INDEX studies_mesh_vector_idx ON public.studies USING gin (public.search_mesh_vector(condition_mesh_terms, condition_mesh_ancestors));
+CREATE INDEX studies_mesh_vector_idx ON public.studies USING gin (mesh_vector);
 
 CREATE INDEX studies_nct_id_aliases_idx ON public.studies USING gin (nct_id_aliases);
 
@@ -1111,7 +1121,7 @@ CREATE INDEX studies_sparse_sample_idx ON public.studies USING btree (nct_id) IN
 
 CREATE INDEX studies_sparse_sample_vector_idx ON public.studies USING gin (search_vector) WHERE ((hashtext(nct_id) & 63) = 0);
 
-CREATE INDEX studies_sponsor_vector_idx ON public.studies USING gin (public.search_sponsor_vector(lead_sponsor, collaborators, organization));
+CREATE INDEX studies_sponsor_vector_idx ON public.studies USING gin (sponsor_vector);
 
 CREATE INDEX studies_start_date_idx ON public.studies USING btree (start_date, nct_id);
 
@@ -1119,7 +1129,7 @@ CREATE INDEX studies_std_ages_idx ON public.studies USING gin (std_ages);
 
 CREATE INDEX studies_study_type_idx ON public.studies USING btree (study_type);
 
-CREATE INDEX studies_title_vector_idx ON public.studies USING gin (public.search_title_vector(brief_title, official_title, acronym));
+CREATE INDEX studies_title_vector_idx ON public.studies USING gin (title_vector);
 
 CREATE INDEX study_conditions_name_idx ON public.study_conditions USING btree (lower(name));
 

@@ -12,6 +12,12 @@
  *   row it filters: 1.0 s for the first 10,001 "cancer" matches, against ~0.1 s through the index, which
  *   needs no vector. Unbounded statements keep the planner's choice (for "patients", in 95 % of the
  *   studies, scanning the sample beats reading it through the index).
+ * - `bitmap` (a sample read of a fielded query): plain index scans off too. With the field vectors stored
+ *   (migration 000015) the planner walked the sample's btree and filtered every sampled row on its vector
+ *   (750 ms for "leukemia" on the 1-in-8 sample) instead of ANDing the sample's bitmap with the vector's
+ *   GIN lookup (35 ms).
+ * - No parallel workers: a search runs its page and its counts at once on two connections, and on two
+ *   cores the workers only competed with them ("condition leukemia, phase 2" p50 144 → 102 ms).
  */
 import type { RawBuilder } from 'kysely';
 import { CdsError } from '../errors.ts';
@@ -30,15 +36,21 @@ export async function runSearchSql<R>(
   db: Db,
   statement: RawBuilder<unknown>,
   timeoutMs: number,
-  options: { indexed?: boolean } = {},
+  options: { indexed?: boolean; bitmap?: boolean } = {},
 ): Promise<R[]> {
   const compiled = statement.compile(db.kysely);
   try {
     return await db.transaction(async (tx) => {
       await tx.query(
         `select set_config('statement_timeout', $1, true), set_config('work_mem', $2, true),
-           set_config('jit', 'off', true), set_config('enable_seqscan', $3, true)`,
-        [String(Math.round(timeoutMs)), SEARCH_WORK_MEM, options.indexed ? 'off' : 'on'],
+           set_config('jit', 'off', true), set_config('enable_seqscan', $3, true),
+           set_config('enable_indexscan', $4, true), set_config('max_parallel_workers_per_gather', '0', true)`,
+        [
+          String(Math.round(timeoutMs)),
+          SEARCH_WORK_MEM,
+          options.indexed || options.bitmap ? 'off' : 'on',
+          options.bitmap ? 'off' : 'on',
+        ],
       );
       return (await tx.query<R>(compiled.sql, compiled.parameters)).rows;
     });

@@ -227,7 +227,10 @@ async function countFacets(
     )
     ${sql.join(selects, sql` union all `)}`,
     options.timeoutMs,
-    { indexed: plan.indexed && options.bounded === true },
+    {
+      indexed: plan.indexed && options.bounded === true,
+      bitmap: plan.indexed && !plan.freeText && options.sample !== undefined,
+    },
   );
   const scale = options.sample ?? 1;
   let total = 0;

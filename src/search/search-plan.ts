@@ -4,8 +4,8 @@
  * to highlight, and the FROM clause (joined to the sites within the radius when the query has `near`).
  * Every value is a bound parameter; identifiers and constants come from this file only.
  *
- * The text predicates use the weighted `search_vector` (free text) and the field-vector expression indexes
- * of migration 000004 (fielded text), so each is a GIN index lookup.
+ * The text predicates use the weighted `search_vector` (free text) and the stored field vectors of migration
+ * 000015 (fielded text), so each is a GIN index lookup.
  */
 import { type RawBuilder, sql } from 'kysely';
 import { cellsWithin } from '../transform/geo-cells.ts';
@@ -45,11 +45,12 @@ export interface SearchPlan {
 
 const english = (text: string) => sql`websearch_to_tsquery('english'::regconfig, ${text})`;
 
-const CONDITION_VECTOR = sql`search_condition_vector(s.conditions, s.keywords, s.brief_title, s.official_title)`;
-const MESH_VECTOR = sql`search_mesh_vector(s.condition_mesh_terms, s.condition_mesh_ancestors)`;
-const TITLE_VECTOR = sql`search_title_vector(s.brief_title, s.official_title, s.acronym)`;
-const INTERVENTION_VECTOR = sql`search_intervention_vector(s.intervention_names, s.intervention_mesh_terms, s.intervention_mesh_ancestors)`;
-const SPONSOR_VECTOR = sql`search_sponsor_vector(s.lead_sponsor, s.collaborators, s.organization)`;
+// The stored field vectors (migration 000015): matched through their GIN indexes, ranked without recomputing.
+const CONDITION_VECTOR = sql`s.condition_vector`;
+const MESH_VECTOR = sql`s.mesh_vector`;
+const TITLE_VECTOR = sql`s.title_vector`;
+const INTERVENTION_VECTOR = sql`s.intervention_vector`;
+const SPONSOR_VECTOR = sql`s.sponsor_vector`;
 
 /** The point of `near` on the earth cube (earthdistance works in meters). */
 export function nearOrigin(near: Near): Sql {

@@ -37,6 +37,22 @@ export function searchVectorSql(alias = 's'): string {
 const SEARCH_VECTOR_SQL = searchVectorSql();
 /** The study's location vector (migration 000011): place names are not English words, hence 'simple'. */
 const LOCATION_VECTOR_SQL = `to_tsvector('simple'::regconfig, coalesce(s.search_location, ''))`;
+/**
+ * The field vectors of fielded search (migration 000015), computed from the staged typed columns by the
+ * functions of migration 000004, so that search ranks on stored values instead of recomputing them.
+ */
+const FIELD_VECTORS: readonly (readonly [column: string, expression: string])[] = [
+  ['condition_vector', 'search_condition_vector(s.conditions, s.keywords, s.brief_title, s.official_title)'],
+  ['mesh_vector', 'search_mesh_vector(s.condition_mesh_terms, s.condition_mesh_ancestors)'],
+  [
+    'intervention_vector',
+    'search_intervention_vector(s.intervention_names, s.intervention_mesh_terms, s.intervention_mesh_ancestors)',
+  ],
+  ['title_vector', 'search_title_vector(s.brief_title, s.official_title, s.acronym)'],
+  ['sponsor_vector', 'search_sponsor_vector(s.lead_sponsor, s.collaborators, s.organization)'],
+];
+const FIELD_VECTOR_COLUMNS = FIELD_VECTORS.map(([column]) => column).join(', ');
+const FIELD_VECTOR_VALUES = FIELD_VECTORS.map(([, expression]) => expression).join(',\n           ');
 
 /** Creates the per-transaction staging table: the studies columns plus the four search texts and the location text. */
 export async function createStudyStage(tx: Queryable): Promise<void> {
@@ -82,15 +98,18 @@ export async function upsertStagedStudies(tx: Queryable, runId: string): Promise
   const columns = STUDY_ROW_COLUMNS.join(', ');
   const result = await tx.query(
     `
-    insert into studies (${columns}, search_vector, location_vector, content_hash, version, first_run_id,
-                         last_run_id, loaded_at, changed_at, removed_at, removed_reason, merged_into)
+    insert into studies (${columns}, search_vector, location_vector, ${FIELD_VECTOR_COLUMNS}, content_hash,
+                         version, first_run_id, last_run_id, loaded_at, changed_at, removed_at, removed_reason,
+                         merged_into)
     select ${STUDY_ROW_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${SEARCH_VECTOR_SQL}, ${LOCATION_VECTOR_SQL},
+           ${FIELD_VECTOR_VALUES},
            s.content_hash, 1, $1, $1, now(), now(), null, null, null
     from load_stage s
     on conflict (nct_id) do update set
       ${UPDATABLE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(',\n      ')},
       search_vector = excluded.search_vector,
       location_vector = excluded.location_vector,
+      ${FIELD_VECTORS.map(([column]) => `${column} = excluded.${column}`).join(',\n      ')},
       version = studies.version + (studies.content_hash <> excluded.content_hash)::int,
       changed_at = case when studies.content_hash <> excluded.content_hash then now() else studies.changed_at end,
       content_hash = excluded.content_hash,
@@ -106,7 +125,7 @@ export async function upsertStagedStudies(tx: Queryable, runId: string): Promise
 
 /**
  * Rewrites the derived columns of staged studies that already exist (`cds rebuild`): typed columns and
- * the search vector. The content is the stored document itself, so `version`, `changed_at` and the run
+ * the search vectors. The content is the stored document itself, so `version`, `changed_at` and the run
  * ids stay; `content_hash` is refreshed in case the hash's definition (its volatile fields) changed.
  */
 export async function updateStagedStudies(tx: Queryable): Promise<number> {
@@ -115,6 +134,7 @@ export async function updateStagedStudies(tx: Queryable): Promise<number> {
       ${UPDATABLE_COLUMNS.map((c) => `${c} = s.${c}`).join(',\n      ')},
       search_vector = ${SEARCH_VECTOR_SQL},
       location_vector = ${LOCATION_VECTOR_SQL},
+      ${FIELD_VECTORS.map(([column, expression]) => `${column} = ${expression}`).join(',\n      ')},
       content_hash = s.content_hash
     from load_stage s
     where t.nct_id = s.nct_id`);

@@ -266,6 +266,27 @@ describe('searchStudies on the 206 real fixture studies', () => {
     }
   });
 
+  it('stores the field vectors of every study as the search functions compute them from its columns', async () => {
+    const { rows } = await t.db.query<{ field: string; studies: number; filled: number; differ: number }>(`
+      select f.field, count(*)::int as studies, count(*) filter (where f.stored <> '')::int as filled,
+        count(*) filter (where f.stored is distinct from f.computed)::int as differ
+      from studies s cross join lateral (values
+        ('condition', s.condition_vector, search_condition_vector(s.conditions, s.keywords, s.brief_title, s.official_title)),
+        ('mesh', s.mesh_vector, search_mesh_vector(s.condition_mesh_terms, s.condition_mesh_ancestors)),
+        ('intervention', s.intervention_vector,
+          search_intervention_vector(s.intervention_names, s.intervention_mesh_terms, s.intervention_mesh_ancestors)),
+        ('title', s.title_vector, search_title_vector(s.brief_title, s.official_title, s.acronym)),
+        ('sponsor', s.sponsor_vector, search_sponsor_vector(s.lead_sponsor, s.collaborators, s.organization))
+      ) f(field, stored, computed)
+      group by f.field order by f.field`);
+    expect(rows.map((r) => r.field)).toEqual(['condition', 'intervention', 'mesh', 'sponsor', 'title']);
+    for (const row of rows) {
+      expect(row.studies).toBe(docs.length);
+      expect(row.differ).toBe(0);
+      expect(row.filled).toBeGreaterThan(docs.length / 2);
+    }
+  });
+
   it('finds the studies whose sites name a place, the words possibly from different sites (as query.locn)', async () => {
     type Site = { facility?: string; city?: string; state?: string; country?: string };
     const siteWords = (l: Site) =>

@@ -184,6 +184,11 @@ describe('loadStudies across runs', () => {
     const bookkeeping = [
       'search_vector',
       'location_vector',
+      'condition_vector',
+      'mesh_vector',
+      'intervention_vector',
+      'title_vector',
+      'sponsor_vector',
       'content_hash',
       'version',
       'first_run_id',

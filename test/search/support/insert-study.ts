@@ -1,8 +1,8 @@
 /**
  * Hand-made studies for SQL-level search tests: a `studies` row with the columns search reads, its
  * weighted search vector built the way the loader builds it (A titles/ids, B conditions/keywords/MeSH/
- * interventions, C summary/sponsors, D eligibility), and optional sites (with the study's location vector)
- * and MeSH leaves.
+ * interventions, C summary/sponsors, D eligibility), its field vectors, and optional sites (with the study's
+ * location vector) and MeSH leaves.
  */
 import type { Db } from '../../../src/store/db.ts';
 
@@ -102,6 +102,18 @@ export async function insertStudy(db: Db, s: TestStudy): Promise<void> {
       [s.nctId, ord, site.city, site.country, site.status ?? 'RECRUITING', site.lat, site.lon],
     );
   }
+  // The field vectors of fielded search, as the loader computes them from the typed columns (migration 000015).
+  await db.query(
+    `update studies set
+       condition_vector = search_condition_vector(conditions, keywords, brief_title, official_title),
+       mesh_vector = search_mesh_vector(condition_mesh_terms, condition_mesh_ancestors),
+       intervention_vector = search_intervention_vector(intervention_names, intervention_mesh_terms,
+         intervention_mesh_ancestors),
+       title_vector = search_title_vector(brief_title, official_title, acronym),
+       sponsor_vector = search_sponsor_vector(lead_sponsor, collaborators, organization)
+     where nct_id = $1`,
+    [s.nctId],
+  );
   // The study's location vector, as the loader builds it from its sites (migration 000011).
   if (s.sites?.length)
     await db.query(`update studies set location_vector = to_tsvector('simple', $2) where nct_id = $1`, [
