@@ -152,4 +152,35 @@ describe('counts above the exact limit', () => {
     // A narrow query: the sparse sample, then its exact count from one bounded read.
     expect(baseReads(await statementsOf({ q: 'rare variant', facets: true }))).toEqual(['sparse', 'bounded']);
   });
+
+  it('near the limit, the 1-in-8 sample decides on its own estimate', async () => {
+    // "asthma" updated on or after a date: the latest dates first, with the sample rows they add up to.
+    const { rows } = await t.db.query<{ day: string; sparse: number; dense: number; n: number }>(
+      `select day::text, sparse, dense, n from (
+         select last_update_post_date as day,
+           sum(count(*) filter (where (hashtext(nct_id) & 63) = 0)) over w::int as sparse,
+           sum(count(*) filter (where search_sample)) over w::int as dense,
+           sum(count(*)) over w::int as n
+         from studies where brief_title like 'Asthma%' group by last_update_post_date
+         window w as (order by last_update_post_date desc)) t
+       order by day desc`,
+    );
+    const over = rows.find((r) => r.dense >= BROAD_DENSE_ROWS)!;
+    const under = rows.filter((r) => r.dense < BROAD_DENSE_ROWS).at(-1)!;
+    for (const r of [over, under]) expect(r.sparse).toBeGreaterThanOrEqual(UNSURE_SPARSE_ROWS);
+    // Its estimate is over the limit: the answer, approximate, with no bounded read.
+    const overQuery = { q: 'asthma', lastUpdate: { from: over.day }, facets: true };
+    expect(baseReads(await statementsOf(overQuery))).toEqual(['sparse', 'dense']);
+    const estimated = await searchStudies(t.db, overQuery);
+    expect([estimated.total, estimated.totalApproximate]).toEqual([over.dense * 8, true]);
+    // At most the limit: the bounded read gives the exact count.
+    const underQuery = { q: 'asthma', lastUpdate: { from: under.day }, facets: true };
+    expect(baseReads(await statementsOf(underQuery))).toEqual(['sparse', 'dense', 'bounded']);
+    const counted = await searchStudies(t.db, underQuery);
+    expect([counted.total, counted.totalApproximate]).toEqual(
+      under.n <= EXACT_COUNT_LIMIT
+        ? [under.n, false]
+        : [Math.max(under.dense * 8, EXACT_COUNT_LIMIT + 1), true],
+    );
+  });
 });
