@@ -16,6 +16,9 @@
  *   (migration 000015) the planner walked the sample's btree and filtered every sampled row on its vector
  *   (750 ms for "leukemia" on the 1-in-8 sample) instead of ANDing the sample's bitmap with the vector's
  *   GIN lookup (35 ms).
+ * - `hashJoins` (a bounded count of a radius with text, search-plan.ts `bounded`): nested loops off. The
+ *   planner underestimates both the text's candidates and the sites in the radius, and for "hiv" within
+ *   20 mi of New York chose to look each site's study up and recheck its vector: 0.9 s against 40 ms.
  * - No parallel workers: a search runs its page and its counts at once on two connections, and on two
  *   cores the workers only competed with them ("condition leukemia, phase 2" p50 144 → 102 ms).
  */
@@ -36,7 +39,7 @@ export async function runSearchSql<R>(
   db: Db,
   statement: RawBuilder<unknown>,
   timeoutMs: number,
-  options: { indexed?: boolean; bitmap?: boolean } = {},
+  options: { indexed?: boolean; bitmap?: boolean; hashJoins?: boolean } = {},
 ): Promise<R[]> {
   const compiled = statement.compile(db.kysely);
   try {
@@ -44,12 +47,14 @@ export async function runSearchSql<R>(
       await tx.query(
         `select set_config('statement_timeout', $1, true), set_config('work_mem', $2, true),
            set_config('jit', 'off', true), set_config('enable_seqscan', $3, true),
-           set_config('enable_indexscan', $4, true), set_config('max_parallel_workers_per_gather', '0', true)`,
+           set_config('enable_indexscan', $4, true), set_config('max_parallel_workers_per_gather', '0', true),
+           set_config('enable_nestloop', $5, true)`,
         [
           String(Math.round(timeoutMs)),
           SEARCH_WORK_MEM,
           options.indexed || options.bitmap ? 'off' : 'on',
           options.bitmap ? 'off' : 'on',
+          options.hashJoins ? 'off' : 'on',
         ],
       );
       return (await tx.query<R>(compiled.sql, compiled.parameters)).rows;

@@ -64,12 +64,14 @@ export type Facets = Record<FacetName, FacetCount[]>;
 
 /** Counts the matches of every predicate up to the limit: the LIMIT stops the scan (~10,000 row visits). */
 async function boundedMatches(db: Db, plan: SearchPlan, timeoutMs: number): Promise<number> {
+  const { from, radius } = plan.bounded;
   const [row] = await runSearchSql<{ matches: number }>(
     db,
-    sql`select count(*)::int as matches from (select 1 from ${plan.from} where ${predicates(plan)}
+    sql`select count(*)::int as matches from (select 1 from ${from}
+      where ${radius ? sql`${radius} and ` : sql``}${predicates(plan)}
       limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}) t`,
     timeoutMs,
-    { indexed: plan.indexed },
+    { indexed: plan.indexed, hashJoins: radius !== null },
   );
   return row?.matches ?? 0;
 }
@@ -197,10 +199,20 @@ async function countFacets(
     const filter = plan.facetFilters[facet];
     return sql`${filter ? sql`coalesce(${filter}, false)` : sql`true`} as ${sql.ref(`f_${facet}`)}`;
   });
+  const radius = options.bounded ? plan.bounded.radius : null;
   const where = sql.join(
-    options.sample ? [...plan.base, ...samplePredicates(plan, options.sample)] : plan.base,
+    options.sample
+      ? [...plan.base, ...samplePredicates(plan, options.sample)]
+      : radius
+        ? [radius, ...plan.base]
+        : plan.base,
     sql` and `,
   );
+  const from = options.sample
+    ? plan.sampledFrom(options.sample - 1)
+    : options.bounded
+      ? plan.bounded.from
+      : plan.from;
   const allFlags = (without?: FacetName) => {
     const parts = FACETS.filter((f) => f !== without).map(flag);
     return sql.join(parts, sql` and `);
@@ -232,13 +244,14 @@ async function countFacets(
     sql`with base as materialized (
       select s.overall_status, s.phases, s.study_type, s.lead_sponsor_class, s.countries, s.has_results,
         s.std_ages, ${sql.join(flags)}
-      from ${options.sample ? plan.sampledFrom(options.sample - 1) : plan.from} where ${where}${options.bounded ? sql` limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}` : sql``}
+      from ${from} where ${where}${options.bounded ? sql` limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}` : sql``}
     )
     ${sql.join(selects, sql` union all `)}`,
     options.timeoutMs,
     {
       indexed: plan.indexed && options.bounded === true,
       bitmap: plan.indexed && !plan.freeText && options.sample !== undefined,
+      hashJoins: radius !== null,
     },
   );
   const scale = options.sample ?? 1;

@@ -30,6 +30,12 @@ beforeAll(async () => {
      from generate_series(1, $1::int) i, generate_series(0, 2) k`,
     [STUDIES],
   );
+  // Each study's one-degree cells, as the loader stores them (migration 000014).
+  await t.db.exec(
+    `update studies s set geo_cells = l.cells
+     from (select nct_id, array_agg(distinct geo_cell(lat, lon)) as cells from study_locations group by nct_id) l
+     where l.nct_id = s.nct_id`,
+  );
   await t.db.exec('vacuum (analyze) studies, study_locations');
 }, 120_000);
 afterAll(async () => {
@@ -56,7 +62,13 @@ async function capture(db: Db, fn: (db: Db) => Promise<unknown>) {
   return seen;
 }
 
-type PlanNode = { 'Node Type': string; 'Index Name'?: string; 'Heap Fetches'?: number; Plans?: PlanNode[] };
+type PlanNode = {
+  'Node Type': string;
+  'Join Type'?: string;
+  'Index Name'?: string;
+  'Heap Fetches'?: number;
+  Plans?: PlanNode[];
+};
 const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
 
 describe('radius search', () => {
@@ -99,5 +111,33 @@ describe('radius search', () => {
       expect(scan['Node Type']).toBe('Index Only Scan');
       expect(scan['Heap Fetches']).toBe(0);
     }
+  });
+
+  it('counts a radius with text by hashing the sites in the radius once, not per study', async () => {
+    const { rows } = await t.db.query<{ n: number }>(
+      `select count(distinct nct_id)::int as n from study_locations
+       where earth_distance(ll_to_earth(35, -100), ll_to_earth(lat, lon)) <= 60000`,
+    );
+    const query = { q: 'study', near, facets: true, pageSize: 5 };
+    const statements = await capture(t.db, (db) => searchStudies(db, query));
+    const plans: PlanNode[][] = [];
+    await t.db.transaction(async (tx) => {
+      for (const { text, params } of statements) {
+        if (text.includes('set_config')) await tx.query(text, params);
+        else if (text.includes('limit 10001') && text.includes('study_locations')) {
+          const { rows: plan } = await tx.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+            `explain (format json) ${text}`,
+            params,
+          );
+          plans.push(nodes(plan[0]!['QUERY PLAN'][0].Plan));
+        }
+      }
+    });
+    // The bounded read of the facet base: a hash semi-join with the sites, and no per-study loop.
+    expect(plans).toHaveLength(1);
+    expect(plans[0]!.some((n) => n['Node Type'] === 'Hash Join' && n['Join Type'] === 'Semi')).toBe(true);
+    expect(plans[0]!.some((n) => n['Node Type'] === 'Nested Loop')).toBe(false);
+    const result = await searchStudies(t.db, query);
+    expect([result.total, result.totalApproximate]).toEqual([rows[0]!.n, false]);
   });
 });
