@@ -18,7 +18,7 @@
  *   GIN lookup (35 ms).
  * - `hashJoins` (a bounded count of a radius with text, search-plan.ts `bounded`): nested loops off. The
  *   planner underestimates both the text's candidates and the sites in the radius, and for "hiv" within
- *   20 mi of New York chose to look each site's study up and recheck its vector: 0.9 s against 40 ms.
+ *   20 mi of New York chose to look each site's study up and recheck its vector: 0.9 s against 55 ms.
  * - No parallel workers: a search runs its page and its counts at once on two connections, and on two
  *   cores the workers only competed with them ("condition leukemia, phase 2" p50 144 → 102 ms).
  */
