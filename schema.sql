@@ -1105,6 +1105,8 @@ CREATE INDEX studies_removed_idx ON public.studies USING btree (removed_at) WHER
 
 CREATE INDEX studies_sample_idx ON public.studies USING btree (nct_id) INCLUDE (overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages) WHERE (search_sample AND (removed_at IS NULL) AND (nct_id >= 'NCT'::text));
 
+CREATE INDEX studies_sample_member_idx ON public.studies USING btree (nct_id) WHERE (search_sample AND (removed_at IS NULL) AND (nct_id >= 'NCT'::text));
+
 CREATE INDEX studies_sample_vector_idx ON public.studies USING gin (search_vector) WHERE search_sample;
 
 CREATE INDEX studies_search_vector_idx ON public.studies USING gin (search_vector);

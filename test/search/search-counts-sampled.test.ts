@@ -74,6 +74,32 @@ async function exact(where: string): Promise<number> {
   return rows[0]!.n;
 }
 
+/** The index names a statement's plan reads, replayed under EXPLAIN with the settings it ran with. */
+async function indexesRead(query: Parameters<typeof searchStudies>[1], read: 'dense'): Promise<string[]> {
+  const seen: { text: string; params: unknown[] }[] = [];
+  const spy: Db = {
+    ...t.db,
+    transaction: (fn) =>
+      t.db.transaction((tx) =>
+        fn({
+          ...tx,
+          query: (text: string, params?: readonly unknown[]) => {
+            seen.push({ text, params: [...(params ?? [])] });
+            return tx.query(text, params);
+          },
+        } as Queryable),
+      ),
+  };
+  await searchStudies(spy, query);
+  const at = seen.findIndex((s) => baseReads([s.text])[0] === read);
+  expect(at).toBeGreaterThan(0);
+  return t.db.transaction(async (tx) => {
+    await tx.query(seen[at - 1]!.text, seen[at - 1]!.params);
+    const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`explain ${seen[at]!.text}`, seen[at]!.params);
+    return rows.flatMap((r) => [...r['QUERY PLAN'].matchAll(/Index Scan on (\w+)/g)].map((m) => m[1]!));
+  });
+}
+
 describe('counts above the exact limit', () => {
   it('estimates a broad total and its facets on the sample, marked approximate', async () => {
     const asthma = await exact(`brief_title like 'Asthma%'`);
@@ -151,6 +177,21 @@ describe('counts above the exact limit', () => {
     expect(baseReads(await statementsOf({ q: 'asthma', facets: true }))).toEqual(['sparse', 'dense']);
     // A narrow query: the sparse sample, then its exact count from one bounded read.
     expect(baseReads(await statementsOf({ q: 'rare variant', facets: true }))).toEqual(['sparse', 'bounded']);
+  });
+
+  it("estimates a fielded query's facets on the sample through the bare index of its members", async () => {
+    await t.db.exec(`update studies set title_vector = search_title_vector(brief_title, null, null)`);
+    await t.db.exec('analyze studies');
+    try {
+      const query = { title: 'asthma', facets: true, pageSize: 5 };
+      expect(baseReads(await statementsOf(query))).toEqual(['sparse', 'dense']);
+      // The sample's members come from their bare index (migration 000016), not the covering one.
+      const indexes = await indexesRead(query, 'dense');
+      expect(indexes).toContain('studies_sample_member_idx');
+      expect(indexes).not.toContain('studies_sample_idx');
+    } finally {
+      await t.db.exec('update studies set title_vector = null');
+    }
   });
 
   it('near the limit, the 1-in-8 sample decides on its own estimate', async () => {
