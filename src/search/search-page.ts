@@ -179,5 +179,6 @@ export async function fetchPage(db: Db, plan: SearchPlan, request: PageRequest):
     ${site}
     order by page.sort_key ${outerDir}, page.nct_id ${tieDir}`,
     request.timeoutMs,
+    { indexed: plan.indexed },
   );
 }
