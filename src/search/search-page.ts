@@ -179,6 +179,8 @@ export async function fetchPage(db: Db, plan: SearchPlan, request: PageRequest):
     ${site}
     order by page.sort_key ${outerDir}, page.nct_id ${tieDir}`,
     request.timeoutMs,
-    { indexed: plan.indexed },
+    // Relevance: the capped candidates are the first matches in table order, read through the text's
+    // bitmap, never by scanning a table or a btree and filtering row by row (run-search-sql.ts).
+    { indexed: plan.indexed, bitmap: plan.indexed && request.sort === 'relevance' },
   );
 }
