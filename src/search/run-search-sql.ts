@@ -3,7 +3,7 @@
  * transaction, so a pooled connection keeps its defaults afterwards) and turns a cancellation into
  * CdsError('TIMEOUT').
  *
- * Two planner settings, measured at 499,500 studies (bench/search.ts):
+ * Planner settings, measured on registry-size benchmark databases (bench/search.ts):
  * - JIT off: a broad query's estimated cost passes jit_above_cost, and compiling costs more than a search
  *   that reads at most a few thousand rows gains from it.
  * - `indexed` (the bounded count and the page of a query with a text, id or location predicate, answered
@@ -12,17 +12,17 @@
  *   per row it filters: 1.0 s for the first 10,001 "cancer" matches, against ~0.1 s through the index,
  *   which needs no vector. Unbounded statements keep the planner's choice (for "patients", in 95 % of
  *   the studies, scanning the sample beats reading it through the index).
- * - `bitmap` on the page of a text query sorted by relevance, whose 500 rank candidates are otherwise
- *   found the same way as the bounded count's rows. Whether the planner scanned the table changed with each
- *   ANALYZE's sample; through the bitmap, "vaccine, 65 and over" 73 → 27 ms, "cancer" 45 → 30 ms,
- *   "condition neoplasms" 57 → 25 ms. Plain index scans are off too: with sequential scans alone off, the
- *   planner walked a date btree for "patients" and filtered row by row, which took other candidates than
- *   the table order both other plans give (the benchmark's top-10 score against scoring every match fell
- *   from 0.54 to 0.15 for that query). The bitmap costs "patients" itself 14 → 56 ms.
- * - `bitmap` (a sample read of a fielded query, and the relevance page above): plain index scans off too. With the field vectors stored
- *   (migration 000015) the planner walked the sample's btree and filtered every sampled row on its vector
- *   (750 ms for "leukemia" on the 1-in-8 sample) instead of ANDing the sample's bitmap with the vector's
- *   GIN lookup (35 ms).
+ * - `bitmap` (plain index scans off too), in two places:
+ *   - a sample read of a fielded query. With the field vectors stored (migration 000015) the planner
+ *     walked the sample's btree and filtered every sampled row on its vector (750 ms for "leukemia" on the
+ *     1-in-8 sample) instead of ANDing the sample's bitmap with the vector's GIN lookup (35 ms);
+ *   - the page of a text query sorted by relevance, whose 500 rank candidates were found like the bounded
+ *     count's rows: whether the planner scanned the table changed with each ANALYZE's sample. Through the
+ *     bitmap, "vaccine, 65 and over" 73 → 27 ms, "cancer" 45 → 30 ms, "condition neoplasms" 57 → 25 ms.
+ *     With sequential scans alone off, the planner walked a date btree for "patients" and filtered row by
+ *     row, which ranked other candidates than the table order both other plans give (the benchmark's
+ *     top-10 score against scoring every match fell from 0.54 to 0.15 for that query). The bitmap costs
+ *     "patients" itself 14 → 56 ms.
  * - `hashJoins` (a bounded count of a radius with text, search-plan.ts `bounded`): nested loops off. The
  *   planner underestimates both the text's candidates and the sites in the radius, and for "hiv" within
  *   20 mi of New York chose to look each site's study up and recheck its vector: 0.9 s against 55 ms.
