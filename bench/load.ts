@@ -15,6 +15,9 @@
  *   the same weighted tsvector; no other index. This is the "plain COPY with the weighted tsvector" of
  *   docs/postgres-search.md (~1,600 rows/s here). It does not write documents or child rows; ours does.
  *
+ * The loader runs under the Node flags of the `cds` command (bin/cds.js: its heap cap), re-executing this
+ * script with them when it was started without.
+ *
  * Prints rows/s of both, the ratio (target ≥ 0.6), the index phase and peak RSS (target ≤ 1 GiB), and
  * writes them to bench/results/load-<N>.json. Server: CDS_BENCH_PG_URL, else DATABASE_URL, else the local
  * test server. --keep-as keeps our loaded database under that name (replacing one of that name), for the
@@ -45,6 +48,7 @@ import { stagedRow } from '../src/store/write-studies.ts';
 import { projectStudy } from '../src/transform/project-study.ts';
 import { writeCorpus } from './corpus/corpus-writer.ts';
 import { GENERATOR_VERSION } from './corpus/study-generator.ts';
+import { cliNodeFlags } from './support/cli-node-flags.ts';
 import { REFERENCE_COLUMNS, referenceTableSql } from './support/reference-copy.ts';
 
 const args = process.argv.slice(2);
@@ -201,6 +205,7 @@ async function main(): Promise<void> {
     ratioWithIndexPhase: Number((oursTotalRate / refRate).toFixed(2)),
     cpuRatio: 0,
     peakRssMiB: Math.round(peakRssMiB),
+    nodeFlags: process.execArgv.filter((f) => f.startsWith('--max')),
     loadAverage: { before: Number(load0.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
     cores: (await import('node:os')).cpus().length,
     at: new Date().toISOString(),
@@ -222,7 +227,7 @@ async function main(): Promise<void> {
         `(load, index phase, ANALYZE), reference ${report.reference.cpuMsPerStudy} ms server; ` +
         `CPU-bound ratio on 2 free cores ≈ ${report.cpuRatio}`,
       `ratio: ${report.ratioLoadPhase} load phase, ${report.ratioWithIndexPhase} including the index phase (target ≥ 0.6)`,
-      `peak RSS: ${report.peakRssMiB} MiB (target ≤ 1024)   load average ${report.loadAverage.before} → ${report.loadAverage.after} on ${report.cores} cores`,
+      `peak RSS: ${report.peakRssMiB} MiB (target ≤ 1024; node ${report.nodeFlags.join(' ')})   load average ${report.loadAverage.before} → ${report.loadAverage.after} on ${report.cores} cores`,
     ].join('\n'),
   );
   const results = fileURLToPath(new URL('./results/', import.meta.url));
@@ -276,5 +281,25 @@ async function withDatabase<T>(label: string, fn: (url: string) => Promise<T>): 
   }
 }
 
+/**
+ * Runs this benchmark again under the `cds` command's Node flags (its heap cap) unless it already runs
+ * under them: the loader's peak RSS depends on them. Returns the child's exit status, or null when this
+ * process has them and should measure.
+ */
+function underCliFlags(): number | null {
+  const flags = cliNodeFlags();
+  if (flags.every((f) => process.execArgv.includes(f))) return null;
+  const child = spawnSync(
+    process.execPath,
+    [...flags, '--import', 'tsx', fileURLToPath(import.meta.url), ...args],
+    { stdio: 'inherit' },
+  );
+  return child.status ?? 1;
+}
+
 if (flag('--prepare')) await prepare();
-else await main();
+else {
+  const status = underCliFlags();
+  if (status === null) await main();
+  else process.exitCode = status;
+}
