@@ -64,14 +64,12 @@ export type Facets = Record<FacetName, FacetCount[]>;
 
 /** Counts the matches of every predicate up to the limit: the LIMIT stops the scan (~10,000 row visits). */
 async function boundedMatches(db: Db, plan: SearchPlan, timeoutMs: number): Promise<number> {
-  const { from, radius } = plan.bounded;
   const [row] = await runSearchSql<{ matches: number }>(
     db,
-    sql`select count(*)::int as matches from (select 1 from ${from}
-      where ${radius ? sql`${radius} and ` : sql``}${predicates(plan)}
+    sql`select count(*)::int as matches from (select 1 from ${plan.bounded.from} where ${predicates(plan)}
       limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}) t`,
     timeoutMs,
-    { indexed: plan.indexed, hashJoins: radius !== null },
+    { indexed: plan.indexed, hashJoins: plan.bounded.hashJoins },
   );
   return row?.matches ?? 0;
 }
@@ -108,7 +106,7 @@ export async function countMatches(
 ): Promise<MatchCounts> {
   const { withFacets, timeoutMs } = options;
   const sampleCounts = async (sample: SampleFactor) => ({
-    ...(await countFacets(db, plan, { sample, withFacets, timeoutMs })),
+    ...(await countFacets(db, plan, { read: sample, withFacets, timeoutMs })),
     sample,
   });
   const sparse = await sampleCounts(SPARSE_SAMPLE_FACTOR);
@@ -142,7 +140,7 @@ export async function countMatches(
     dense = await sampleCounts(SAMPLE_FACTOR);
     if (dense.baseRows >= BROAD_DENSE_ROWS) return estimated(dense);
   }
-  const bounded = await countFacets(db, plan, { bounded: true, withFacets, timeoutMs });
+  const bounded = await countFacets(db, plan, { read: 'bounded', withFacets, timeoutMs });
   if (bounded.baseRows <= EXACT_COUNT_LIMIT)
     return {
       total: bounded.total,
@@ -187,32 +185,21 @@ function samplePredicates(plan: SearchPlan, sample: SampleFactor): Sql[] {
 }
 
 /**
- * Facet counts (and the total) over the matches; with `sample`, on that sample and scaled by its factor.
- * `withFacets: false` counts only the total.
+ * Facet counts (and the total) over the matches: on a sample (`read` its factor), scaled by its factor, or
+ * over every match up to EXACT_COUNT_LIMIT + 1 (`read: 'bounded'`). `withFacets: false` counts only the total.
  */
 async function countFacets(
   db: Db,
   plan: SearchPlan,
-  options: { sample?: SampleFactor; withFacets: boolean; timeoutMs: number; bounded?: boolean },
+  options: { read: SampleFactor | 'bounded'; withFacets: boolean; timeoutMs: number },
 ): Promise<FacetCounts> {
   const flags = FACETS.map((facet) => {
     const filter = plan.facetFilters[facet];
     return sql`${filter ? sql`coalesce(${filter}, false)` : sql`true`} as ${sql.ref(`f_${facet}`)}`;
   });
-  const radius = options.bounded ? plan.bounded.radius : null;
-  const where = sql.join(
-    options.sample
-      ? [...plan.base, ...samplePredicates(plan, options.sample)]
-      : radius
-        ? [radius, ...plan.base]
-        : plan.base,
-    sql` and `,
-  );
-  const from = options.sample
-    ? plan.sampledFrom(options.sample - 1)
-    : options.bounded
-      ? plan.bounded.from
-      : plan.from;
+  const sample = options.read === 'bounded' ? null : options.read;
+  const from = sample ? plan.sampledFrom(sample - 1) : plan.bounded.from;
+  const where = sql.join(sample ? [...plan.base, ...samplePredicates(plan, sample)] : plan.base, sql` and `);
   const allFlags = (without?: FacetName) => {
     const parts = FACETS.filter((f) => f !== without).map(flag);
     return sql.join(parts, sql` and `);
@@ -222,9 +209,7 @@ async function countFacets(
     sql`select '#base'::text as facet, ''::text as value, count(*)::int as count from base b`,
   ];
   // Bounded, the facets only count when the base was read whole; a broad query counts them on the sample.
-  const whole = options.bounded
-    ? sql` and (select count(*) from base) <= ${sql.lit(EXACT_COUNT_LIMIT)}`
-    : sql``;
+  const whole = !sample ? sql` and (select count(*) from base) <= ${sql.lit(EXACT_COUNT_LIMIT)}` : sql``;
   if (options.withFacets) {
     for (const facet of FACETS) {
       const { value, array } = FACET_COLUMNS[facet];
@@ -244,17 +229,17 @@ async function countFacets(
     sql`with base as materialized (
       select s.overall_status, s.phases, s.study_type, s.lead_sponsor_class, s.countries, s.has_results,
         s.std_ages, ${sql.join(flags)}
-      from ${from} where ${where}${options.bounded ? sql` limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}` : sql``}
+      from ${from} where ${where}${sample ? sql`` : sql` limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}`}
     )
     ${sql.join(selects, sql` union all `)}`,
     options.timeoutMs,
     {
-      indexed: plan.indexed && options.bounded === true,
-      bitmap: plan.indexed && !plan.freeText && options.sample !== undefined,
-      hashJoins: radius !== null,
+      indexed: plan.indexed && !sample,
+      bitmap: plan.indexed && !plan.freeText && sample !== null,
+      hashJoins: !sample && plan.bounded.hashJoins,
     },
   );
-  const scale = options.sample ?? 1;
+  const scale = sample ?? 1;
   let total = 0;
   let baseRows = 0;
   const facets = Object.fromEntries(FACETS.map((f) => [f, [] as FacetCount[]])) as Facets;
@@ -271,6 +256,6 @@ async function countFacets(
     total,
     baseRows,
     facets: options.withFacets ? facets : null,
-    approximate: options.sample !== undefined,
+    approximate: sample !== null,
   };
 }

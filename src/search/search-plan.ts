@@ -29,14 +29,14 @@ export interface SearchPlan {
    */
   sampledFrom: (mask: number) => Sql;
   /**
-   * `from` for the bounded counts, which read every match up to EXACT_COUNT_LIMIT + 1, with the
-   * predicates it adds (`radius`). With a radius and text, `from`'s lateral join reads each candidate's
-   * sites until one is within the radius; for ~2,500 candidates ("diabetes" within 20 mi of New York) the
-   * bounded read took 71 ms that way. Here the sites in the radius are read once from their GiST index and
-   * hashed (a semi-join; nested loops off, see run-search-sql.ts): 52 ms. A term with ~100 candidates there
-   * pays ~6 ms more than through the lateral join. Otherwise `from` itself and no predicate.
+   * For the bounded counts, which read every match up to EXACT_COUNT_LIMIT + 1: the FROM clause and whether
+   * nested loops are off for it (run-search-sql.ts). With a radius and text, `from`'s lateral join reads
+   * each candidate's sites until one is within the radius; for ~2,500 candidates ("diabetes" within 20 mi
+   * of New York) the bounded read took 71 ms that way. Here the sites in the radius are read once from
+   * their GiST index and hashed (a semi-join the planner pulls up from the subquery): 52 ms. A term with
+   * ~100 candidates there pays ~6 ms more than through the lateral join. Otherwise `from` itself.
    */
-  bounded: { from: Sql; radius: Sql | null };
+  bounded: { from: Sql; hashJoins: boolean };
   /** Predicates that are not facet filters (text, ids, dates, ages, sex, …); never empty. */
   base: Sql[];
   /** Facet filters by facet: each facet's counts are computed without its own filter. */
@@ -198,8 +198,8 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
     sampledFrom: from,
     bounded:
       near && cells
-        ? { from: sql`studies s`, radius: sql`s.nct_id in (${sitesWithin(near)})` }
-        : { from: from(), radius: null },
+        ? { from: sql`(select * from studies s where s.nct_id in (${sitesWithin(near)})) s`, hashJoins: true }
+        : { from: from(), hashJoins: false },
     base,
     facetFilters,
     rank: rank.length > 0 ? sql`(${sql.join(rank, sql` + `)})::float8` : null,
@@ -235,11 +235,12 @@ function sitesWithin(near: Near): Sql {
 
 /** A site `l` lies within the radius: the GiST index's box, then the exact chord. */
 function withinRadius(near: Near): Sql {
-  const origin = nearOrigin(near);
-  const meters = radiusMeters(near);
-  return sql`l.geo is not null
-      and earth_box(${origin}, ${meters}::float8) @> l.geo
-      and cube_distance(${origin}, l.geo) <= ${chordOf(meters)}`;
+  return sql`earth_box(${nearOrigin(near)}, ${radiusMeters(near)}::float8) @> l.geo and ${withinChord(near)}`;
+}
+
+/** A site `l` has coordinates and lies within the radius (its chord from the origin). */
+function withinChord(near: Near): Sql {
+  return sql`l.geo is not null and cube_distance(${nearOrigin(near)}, l.geo) <= ${chordOf(radiusMeters(near))}`;
 }
 
 /** The chord of a great-circle distance (at most half the circumference, where the chord is the diameter). */
@@ -262,8 +263,7 @@ export function chordToMeters(chord: Sql): Sql {
 function nearByStudy(near: Near): Sql {
   return sql`studies s join lateral (
     select 1 from study_locations l
-    where l.nct_id = s.nct_id and l.geo is not null
-      and cube_distance(${nearOrigin(near)}, l.geo) <= ${chordOf(radiusMeters(near))}
+    where l.nct_id = s.nct_id and ${withinChord(near)}
     limit 1
   ) n on true`;
 }

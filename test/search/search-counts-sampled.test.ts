@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROAD_DENSE_ROWS, EXACT_COUNT_LIMIT, UNSURE_SPARSE_ROWS } from '../../src/search/search-counts.ts';
 import { searchFacets } from '../../src/search/search-facets.ts';
 import { searchStudies } from '../../src/search/search-studies.ts';
-import type { Db, Queryable } from '../../src/store/db.ts';
+import { captureStatements, explainCaptured } from '../support/captured-statements.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 
 const STUDIES = 24_000;
@@ -37,22 +37,8 @@ afterAll(async () => {
 
 /** The statements a search sends, in order (the page's too). */
 async function statementsOf(query: Parameters<typeof searchStudies>[1]): Promise<string[]> {
-  const seen: string[] = [];
-  const spy: Db = {
-    ...t.db,
-    transaction: (fn) =>
-      t.db.transaction((tx) =>
-        fn({
-          ...tx,
-          query: (text: string, params?: readonly unknown[]) => {
-            if (!text.includes('set_config')) seen.push(text);
-            return tx.query(text, params);
-          },
-        } as Queryable),
-      ),
-  };
-  await searchStudies(spy, query);
-  return seen;
+  const captured = await captureStatements(t.db, (db) => searchStudies(db, query));
+  return captured.map(({ statement }) => statement.text);
 }
 
 /** Which reads of the facet base a search made: the samples and the bounded read. */
@@ -75,43 +61,22 @@ async function exact(where: string): Promise<number> {
   return rows[0]!.n;
 }
 
-/** The scans of one statement's plan ("Seq Scan on t", "Index Scan on i"…), replayed under EXPLAIN with its settings. */
+/** The scans of one statement's plan ("Seq Scan on t", "Index Scan on i"…), replayed under its settings. */
 async function scansOf(
   query: Parameters<typeof searchStudies>[1],
   read: 'dense' | 'page',
 ): Promise<string[]> {
-  type Sent = { text: string; params: unknown[] };
-  const seen: { statement: Sent; settings: Sent }[] = [];
-  const spy: Db = {
-    ...t.db,
-    transaction: (fn) =>
-      t.db.transaction((tx) => {
-        let settings: Sent = { text: 'select 1', params: [] };
-        return fn({
-          ...tx,
-          query: (text: string, params?: readonly unknown[]) => {
-            if (text.includes('set_config')) settings = { text, params: [...(params ?? [])] };
-            else seen.push({ statement: { text, params: [...(params ?? [])] }, settings });
-            return tx.query(text, params);
-          },
-        } as Queryable);
-      }),
-  };
-  await searchStudies(spy, query);
-  const sent = seen.find(({ statement }) =>
+  const captured = await captureStatements(t.db, (db) => searchStudies(db, query));
+  const sent = captured.find(({ statement }) =>
     read === 'page' ? statement.text.includes('with page') : baseReads([statement.text])[0] === read,
   );
   expect(sent).toBeDefined();
-  const { statement, settings } = sent!;
-  return t.db.transaction(async (tx) => {
-    await tx.query(settings.text, settings.params);
-    const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`explain ${statement.text}`, statement.params);
-    return rows.flatMap((r) =>
-      [...r['QUERY PLAN'].matchAll(/(Seq Scan on|Index Scan on|Index Scan using) (\w+)/g)].map(
-        (m) => `${m[1]} ${m[2]}`,
-      ),
-    );
-  });
+  const rows = await explainCaptured<{ 'QUERY PLAN': string }>(t.db, sent!);
+  return rows.flatMap((r) =>
+    [...r['QUERY PLAN'].matchAll(/(Seq Scan on|Index Scan on|Index Scan using) (\w+)/g)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    ),
+  );
 }
 
 describe('counts above the exact limit', () => {

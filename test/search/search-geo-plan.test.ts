@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchStudies } from '../../src/search/search-studies.ts';
-import type { Db, Queryable } from '../../src/store/db.ts';
+import type { Db } from '../../src/store/db.ts';
+import { captureStatements, explainCaptured } from '../support/captured-statements.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 
 const STUDIES = 24_000;
@@ -42,26 +43,6 @@ afterAll(async () => {
   await t?.drop();
 });
 
-/** Runs `fn` on a Db that records every statement, settings included, to replay them under EXPLAIN. */
-async function capture(db: Db, fn: (db: Db) => Promise<unknown>) {
-  const seen: { text: string; params: unknown[] }[] = [];
-  const spy: Db = {
-    ...db,
-    transaction: (inner) =>
-      db.transaction((tx) =>
-        inner({
-          ...tx,
-          query: (text: string, params?: readonly unknown[]) => {
-            seen.push({ text, params: [...(params ?? [])] });
-            return tx.query(text, params);
-          },
-        } as Queryable),
-      ),
-  };
-  await fn(spy);
-  return seen;
-}
-
 type PlanNode = {
   'Node Type': string;
   'Join Type'?: string;
@@ -70,6 +51,24 @@ type PlanNode = {
   Plans?: PlanNode[];
 };
 const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
+
+/** Every node of the plan of each statement `fn` sends that `pick` selects, each under its own settings. */
+async function plansOf(
+  fn: (db: Db) => Promise<unknown>,
+  pick: (text: string) => boolean,
+): Promise<PlanNode[][]> {
+  const plans: PlanNode[][] = [];
+  for (const captured of await captureStatements(t.db, fn)) {
+    if (!pick(captured.statement.text)) continue;
+    const [row] = await explainCaptured<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      t.db,
+      captured,
+      'analyze, format json',
+    );
+    plans.push(nodes(row!['QUERY PLAN'][0].Plan));
+  }
+  return plans;
+}
 
 describe('radius search', () => {
   const near = { lat: 35, lon: -100, radius: 60, unit: 'km' as const };
@@ -86,26 +85,11 @@ describe('radius search', () => {
   });
 
   it('reads the sites index-only, without a heap fetch', async () => {
-    const statements = await capture(t.db, (db) => searchStudies(db, { near, facets: true, pageSize: 5 }));
-    const siteScans: PlanNode[] = [];
-    await t.db.transaction(async (tx) => {
-      for (const { text, params } of statements) {
-        if (text.includes('set_config')) {
-          await tx.query(text, params);
-          continue;
-        }
-        if (!text.includes('study_locations')) continue;
-        const { rows } = await tx.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-          `explain (analyze, format json) ${text}`,
-          params,
-        );
-        siteScans.push(
-          ...nodes(rows[0]!['QUERY PLAN'][0].Plan).filter(
-            (n) => n['Index Name'] === 'study_locations_earth_idx',
-          ),
-        );
-      }
-    });
+    const plans = await plansOf(
+      (db) => searchStudies(db, { near, facets: true, pageSize: 5 }),
+      (text) => text.includes('study_locations'),
+    );
+    const siteScans = plans.flat().filter((n) => n['Index Name'] === 'study_locations_earth_idx');
     expect(siteScans.length).toBeGreaterThan(0);
     for (const scan of siteScans) {
       expect(scan['Node Type']).toBe('Index Only Scan');
@@ -119,20 +103,10 @@ describe('radius search', () => {
        where earth_distance(ll_to_earth(35, -100), ll_to_earth(lat, lon)) <= 60000`,
     );
     const query = { q: 'study', near, facets: true, pageSize: 5 };
-    const statements = await capture(t.db, (db) => searchStudies(db, query));
-    const plans: PlanNode[][] = [];
-    await t.db.transaction(async (tx) => {
-      for (const { text, params } of statements) {
-        if (text.includes('set_config')) await tx.query(text, params);
-        else if (text.includes('limit 10001') && text.includes('study_locations')) {
-          const { rows: plan } = await tx.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-            `explain (format json) ${text}`,
-            params,
-          );
-          plans.push(nodes(plan[0]!['QUERY PLAN'][0].Plan));
-        }
-      }
-    });
+    const plans = await plansOf(
+      (db) => searchStudies(db, query),
+      (text) => text.includes('limit 10001') && text.includes('study_locations'),
+    );
     // The bounded read of the facet base: a hash semi-join with the sites, and no per-study loop.
     expect(plans).toHaveLength(1);
     expect(plans[0]!.some((n) => n['Node Type'] === 'Hash Join' && n['Join Type'] === 'Semi')).toBe(true);
