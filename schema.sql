@@ -1,5 +1,7 @@
 CREATE SCHEMA warehouse;
 
+CREATE EXTENSION IF NOT EXISTS btree_gin WITH SCHEMA public;
+
 CREATE EXTENSION IF NOT EXISTS cube WITH SCHEMA public;
 
 CREATE EXTENSION IF NOT EXISTS earthdistance WITH SCHEMA public;
@@ -1075,7 +1077,7 @@ CREATE INDEX studies_brief_title_trgm_idx ON public.studies USING gin (brief_tit
 
 CREATE INDEX studies_completion_date_idx ON public.studies USING btree (completion_date, nct_id);
 
-CREATE INDEX studies_condition_vector_idx ON public.studies USING gin (condition_vector);
+CREATE INDEX studies_condition_vector_idx ON public.studies USING gin (condition_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
 
 CREATE INDEX studies_countries_idx ON public.studies USING gin (countries);
 
@@ -1083,15 +1085,15 @@ CREATE INDEX studies_enrollment_idx ON public.studies USING btree (enrollment, n
 
 CREATE INDEX studies_geo_cells_idx ON public.studies USING gin (geo_cells);
 
-CREATE INDEX studies_intervention_vector_idx ON public.studies USING gin (intervention_vector);
+CREATE INDEX studies_intervention_vector_idx ON public.studies USING gin (intervention_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
 
 CREATE INDEX studies_last_update_post_date_idx ON public.studies USING btree (last_update_post_date, nct_id);
 
 CREATE INDEX studies_lead_sponsor_class_idx ON public.studies USING btree (lead_sponsor_class);
 
-CREATE INDEX studies_location_vector_idx ON public.studies USING gin (location_vector);
+CREATE INDEX studies_location_vector_idx ON public.studies USING gin (location_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
 
-CREATE INDEX studies_mesh_vector_idx ON public.studies USING gin (mesh_vector);
+CREATE INDEX studies_mesh_vector_idx ON public.studies USING gin (mesh_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
 
 CREATE INDEX studies_nct_id_aliases_idx ON public.studies USING gin (nct_id_aliases);
 
@@ -1103,13 +1105,25 @@ CREATE INDEX studies_phases_idx ON public.studies USING gin (phases);
 
 CREATE INDEX studies_removed_idx ON public.studies USING btree (removed_at) WHERE (removed_at IS NOT NULL);
 
+CREATE INDEX studies_sample_condition_vector_idx ON public.studies USING gin (condition_vector) WHERE search_sample;
+
 CREATE INDEX studies_sample_idx ON public.studies USING btree (nct_id) INCLUDE (overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages) WHERE (search_sample AND (removed_at IS NULL) AND (nct_id >= 'NCT'::text));
+
+CREATE INDEX studies_sample_intervention_vector_idx ON public.studies USING gin (intervention_vector) WHERE search_sample;
+
+CREATE INDEX studies_sample_location_vector_idx ON public.studies USING gin (location_vector) WHERE search_sample;
 
 CREATE INDEX studies_sample_member_idx ON public.studies USING btree (nct_id) WHERE (search_sample AND (removed_at IS NULL) AND (nct_id >= 'NCT'::text));
 
+CREATE INDEX studies_sample_mesh_vector_idx ON public.studies USING gin (mesh_vector) WHERE search_sample;
+
+CREATE INDEX studies_sample_sponsor_vector_idx ON public.studies USING gin (sponsor_vector) WHERE search_sample;
+
+CREATE INDEX studies_sample_title_vector_idx ON public.studies USING gin (title_vector) WHERE search_sample;
+
 CREATE INDEX studies_sample_vector_idx ON public.studies USING gin (search_vector) WHERE search_sample;
 
-CREATE INDEX studies_search_vector_idx ON public.studies USING gin (search_vector);
+CREATE INDEX studies_search_vector_idx ON public.studies USING gin (search_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
 
 CREATE INDEX studies_sort_completion_idx ON public.studies USING btree (COALESCE(completion_date, '-infinity'::date), nct_id) WHERE (removed_at IS NULL);
 
@@ -1123,7 +1137,7 @@ CREATE INDEX studies_sparse_sample_idx ON public.studies USING btree (nct_id) IN
 
 CREATE INDEX studies_sparse_sample_vector_idx ON public.studies USING gin (search_vector) WHERE ((hashtext(nct_id) & 63) = 0);
 
-CREATE INDEX studies_sponsor_vector_idx ON public.studies USING gin (sponsor_vector);
+CREATE INDEX studies_sponsor_vector_idx ON public.studies USING gin (sponsor_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
 
 CREATE INDEX studies_start_date_idx ON public.studies USING btree (start_date, nct_id);
 
@@ -1131,7 +1145,7 @@ CREATE INDEX studies_std_ages_idx ON public.studies USING gin (std_ages);
 
 CREATE INDEX studies_study_type_idx ON public.studies USING btree (study_type);
 
-CREATE INDEX studies_title_vector_idx ON public.studies USING gin (title_vector);
+CREATE INDEX studies_title_vector_idx ON public.studies USING gin (title_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
 
 CREATE INDEX study_conditions_name_idx ON public.study_conditions USING btree (lower(name));
 

@@ -47,10 +47,18 @@ export interface SearchPlan {
   highlight: Sql | null;
   /** The query has free text (`q`): a match on the weighted study vector. */
   freeText: boolean;
+  /**
+   * The query matches a stored field vector (condition, intervention, title, sponsor, location), each of
+   * which has a GIN index over the 1-in-8 sample too (migration 000017).
+   */
+  fieldText: boolean;
   /** A predicate is a text, id or location lookup that an index answers (see run-search-sql.ts). */
   indexed: boolean;
   near: Near | null;
 }
+
+/** The fielded text searches that match a stored vector of the study row (not outcome, not id). */
+const VECTOR_FIELDS = ['condition', 'intervention', 'title', 'sponsor', 'location'] as const;
 
 const english = (text: string) => sql`websearch_to_tsquery('english'::regconfig, ${text})`;
 
@@ -205,6 +213,7 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
     rank: rank.length > 0 ? sql`(${sql.join(rank, sql` + `)})::float8` : null,
     highlight: highlight.length > 0 ? sql.join(highlight, sql` || `) : null,
     freeText: query.q !== undefined,
+    fieldText: VECTOR_FIELDS.some((field) => query[field] !== undefined),
     indexed: TEXT_FIELDS.some((field) => query[field] !== undefined) || query.q !== undefined || !!query.ids,
     near: query.near ?? null,
   };

@@ -6,6 +6,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -106,7 +107,7 @@ export async function openPgliteDb(dir: string): Promise<Db> {
   let pg: PGlite;
   try {
     pg = await PGlite.create(inMemory ? undefined : dir, {
-      extensions: { pg_trgm, cube, earthdistance, unaccent },
+      extensions: { pg_trgm, cube, earthdistance, unaccent, btree_gin },
     });
   } catch (error) {
     unlock();

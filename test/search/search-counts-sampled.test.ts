@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROAD_DENSE_ROWS, EXACT_COUNT_LIMIT, UNSURE_SPARSE_ROWS } from '../../src/search/search-counts.ts';
 import { searchFacets } from '../../src/search/search-facets.ts';
+import type { SearchQueryInput } from '../../src/search/search-query.ts';
 import { searchStudies } from '../../src/search/search-studies.ts';
 import { captureStatements, explainCaptured } from '../support/captured-statements.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
@@ -64,17 +65,21 @@ async function exact(where: string): Promise<number> {
 /** The scans of one statement's plan ("Seq Scan on t", "Index Scan on i"…), replayed under its settings. */
 async function scansOf(
   query: Parameters<typeof searchStudies>[1],
-  read: 'dense' | 'page',
+  read: 'dense' | 'page' | 'total',
 ): Promise<string[]> {
   const captured = await captureStatements(t.db, (db) => searchStudies(db, query));
   const sent = captured.find(({ statement }) =>
-    read === 'page' ? statement.text.includes('with page') : baseReads([statement.text])[0] === read,
+    read === 'page'
+      ? statement.text.includes('with page')
+      : read === 'total'
+        ? statement.text.includes('as matches from')
+        : baseReads([statement.text])[0] === read,
   );
   expect(sent).toBeDefined();
   const rows = await explainCaptured<{ 'QUERY PLAN': string }>(t.db, sent!);
   return rows.flatMap((r) =>
-    [...r['QUERY PLAN'].matchAll(/(Seq Scan on|Index Scan on|Index Scan using) (\w+)/g)].map(
-      (m) => `${m[1]} ${m[2]}`,
+    [...r['QUERY PLAN'].matchAll(/(Seq Scan on|Index Scan on|Index Scan using|BitmapAnd)( \w+)?/g)].map(
+      (m) => `${m[1]}${m[2] ?? ''}`,
     ),
   );
 }
@@ -158,19 +163,36 @@ describe('counts above the exact limit', () => {
     expect(baseReads(await statementsOf({ q: 'rare variant', facets: true }))).toEqual(['sparse', 'bounded']);
   });
 
-  it("estimates a fielded query's facets on the sample through the bare index of its members", async () => {
+  it("estimates a fielded query's facets on the sample through the sample's own index of the field", async () => {
     await t.db.exec(`update studies set title_vector = search_title_vector(brief_title, null, null)`);
     await t.db.exec('analyze studies');
     try {
       const query = { title: 'asthma', facets: true, pageSize: 5 };
       expect(baseReads(await statementsOf(query))).toEqual(['sparse', 'dense']);
-      // The sample's members come from their bare index (migration 000016), not the covering one.
+      // The sample's matches come from the field vector's GIN index over the sample (migration 000017),
+      // not from a bitmap of every sample member ANDed with the field's matches in the whole table.
       const scans = await scansOf(query, 'dense');
-      expect(scans).toContain('Index Scan on studies_sample_member_idx');
-      expect(scans).not.toContain('Index Scan on studies_sample_idx');
+      expect(scans).toContain('Index Scan on studies_sample_title_vector_idx');
+      expect(
+        scans.filter((scan) => /studies_sample_(member_)?idx|studies_title_vector_idx/.test(scan)),
+      ).toEqual([]);
     } finally {
       await t.db.exec('update studies set title_vector = null');
     }
+  });
+
+  it('matches text and facet filters in one scan of the text index', async () => {
+    // The exact total of "asthma" (12,000) narrowed by status and phase (1,000): GIN intersects the text's
+    // posting list with the filters' (migration 000017) instead of ANDing a bitmap of each over the table.
+    const query: SearchQueryInput = { q: 'asthma', status: ['COMPLETED'], phase: ['PHASE2'], facets: true };
+    const result = await searchStudies(t.db, query);
+    expect(result.total).toBe(
+      await exact(
+        `brief_title like 'Asthma%' and overall_status = 'COMPLETED' and phases && array['PHASE2']`,
+      ),
+    );
+    expect(result.totalApproximate).toBe(false);
+    expect(await scansOf(query, 'total')).toEqual(['Index Scan on studies_search_vector_idx']);
   });
 
   it('never finds the rank candidates of a text query by a sequential or a plain index scan', async () => {
