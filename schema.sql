@@ -1077,7 +1077,7 @@ CREATE INDEX studies_brief_title_trgm_idx ON public.studies USING gin (brief_tit
 
 CREATE INDEX studies_completion_date_idx ON public.studies USING btree (completion_date, nct_id);
 
-CREATE INDEX studies_condition_vector_idx ON public.studies USING gin (condition_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
+CREATE INDEX studies_condition_vector_idx ON public.studies USING gin (condition_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, ((hashtext(nct_id) & 1)));
 
 CREATE INDEX studies_countries_idx ON public.studies USING gin (countries);
 
@@ -1085,15 +1085,15 @@ CREATE INDEX studies_enrollment_idx ON public.studies USING btree (enrollment, n
 
 CREATE INDEX studies_geo_cells_idx ON public.studies USING gin (geo_cells);
 
-CREATE INDEX studies_intervention_vector_idx ON public.studies USING gin (intervention_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
+CREATE INDEX studies_intervention_vector_idx ON public.studies USING gin (intervention_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, ((hashtext(nct_id) & 1)));
 
 CREATE INDEX studies_last_update_post_date_idx ON public.studies USING btree (last_update_post_date, nct_id);
 
 CREATE INDEX studies_lead_sponsor_class_idx ON public.studies USING btree (lead_sponsor_class);
 
-CREATE INDEX studies_location_vector_idx ON public.studies USING gin (location_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
+CREATE INDEX studies_location_vector_idx ON public.studies USING gin (location_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, ((hashtext(nct_id) & 1)));
 
-CREATE INDEX studies_mesh_vector_idx ON public.studies USING gin (mesh_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
+CREATE INDEX studies_mesh_vector_idx ON public.studies USING gin (mesh_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, ((hashtext(nct_id) & 1)));
 
 CREATE INDEX studies_nct_id_aliases_idx ON public.studies USING gin (nct_id_aliases);
 
@@ -1123,7 +1123,7 @@ CREATE INDEX studies_sample_title_vector_idx ON public.studies USING gin (title_
 
 CREATE INDEX studies_sample_vector_idx ON public.studies USING gin (search_vector) WHERE search_sample;
 
-CREATE INDEX studies_search_vector_idx ON public.studies USING gin (search_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
+CREATE INDEX studies_search_vector_idx ON public.studies USING gin (search_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, ((hashtext(nct_id) & 1)));
 
 CREATE INDEX studies_sort_completion_idx ON public.studies USING btree (COALESCE(completion_date, '-infinity'::date), nct_id) WHERE (removed_at IS NULL);
 
@@ -1137,7 +1137,7 @@ CREATE INDEX studies_sparse_sample_idx ON public.studies USING btree (nct_id) IN
 
 CREATE INDEX studies_sparse_sample_vector_idx ON public.studies USING gin (search_vector) WHERE ((hashtext(nct_id) & 63) = 0);
 
-CREATE INDEX studies_sponsor_vector_idx ON public.studies USING gin (sponsor_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
+CREATE INDEX studies_sponsor_vector_idx ON public.studies USING gin (sponsor_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, ((hashtext(nct_id) & 1)));
 
 CREATE INDEX studies_start_date_idx ON public.studies USING btree (start_date, nct_id);
 
@@ -1145,7 +1145,7 @@ CREATE INDEX studies_std_ages_idx ON public.studies USING gin (std_ages);
 
 CREATE INDEX studies_study_type_idx ON public.studies USING btree (study_type);
 
-CREATE INDEX studies_title_vector_idx ON public.studies USING gin (title_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages);
+CREATE INDEX studies_title_vector_idx ON public.studies USING gin (title_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, ((hashtext(nct_id) & 1)));
 
 CREATE INDEX study_conditions_name_idx ON public.study_conditions USING btree (lower(name));
 

@@ -52,6 +52,13 @@ export const BROAD_SPARSE_ROWS = Math.ceil(AT_LIMIT_SPARSE + 6 * Math.sqrt(AT_LI
 export const UNSURE_SPARSE_ROWS = Math.floor(0.64 * AT_LIMIT_SPARSE);
 export const BROAD_DENSE_ROWS = Math.floor(AT_LIMIT_DENSE) + 1;
 
+/**
+ * Base rows the sparse sample must hold (an estimate of ~500 and more) for a bounded read to run as two
+ * halves: below, a second statement costs more than the half of the reading it saves (a query with no
+ * match took ~2 ms longer in two halves).
+ */
+export const HALVES_MIN_SPARSE_ROWS = 8;
+
 export type SampleFactor = typeof SAMPLE_FACTOR | typeof SPARSE_SAMPLE_FACTOR;
 /** Countries listed in the country facet (the most frequent first). */
 const MAX_COUNTRY_VALUES = 50;
@@ -102,7 +109,17 @@ export interface MatchCounts {
 export async function countMatches(
   db: Db,
   plan: SearchPlan,
-  options: { withFacets: boolean; timeoutMs: number; sparseMinRows?: number },
+  options: {
+    withFacets: boolean;
+    timeoutMs: number;
+    sparseMinRows?: number;
+    /**
+     * A bounded read may run as two halves (countFacets): the caller's other statements leave a core free,
+     * as a relevance page (500 candidates at most) does and a page sorted by date, which reads every match
+     * itself, does not. Default true.
+     */
+    halves?: boolean;
+  },
 ): Promise<MatchCounts> {
   const { withFacets, timeoutMs } = options;
   const sampleCounts = async (sample: SampleFactor) => ({
@@ -140,7 +157,12 @@ export async function countMatches(
     dense = await sampleCounts(SAMPLE_FACTOR);
     if (dense.baseRows >= BROAD_DENSE_ROWS) return estimated(dense);
   }
-  const bounded = await countFacets(db, plan, { read: 'bounded', withFacets, timeoutMs });
+  const bounded = await countFacets(db, plan, {
+    read: 'bounded',
+    withFacets,
+    timeoutMs,
+    halves: (options.halves ?? true) && sparse.baseRows >= HALVES_MIN_SPARSE_ROWS,
+  });
   if (bounded.baseRows <= EXACT_COUNT_LIMIT)
     return {
       total: bounded.total,
@@ -187,22 +209,79 @@ function samplePredicates(plan: SearchPlan, sample: SampleFactor): Sql[] {
   return sampleVectors ? [member] : [member, sql`s.nct_id >= 'NCT'`];
 }
 
+interface CountOptions {
+  read: SampleFactor | 'bounded';
+  withFacets: boolean;
+  timeoutMs: number;
+  /** Bounded: read the base as two halves at once where the plan allows it (see countFacets). */
+  halves?: boolean;
+}
+
 /**
  * Facet counts (and the total) over the matches: on a sample (`read` its factor), scaled by its factor, or
  * over every match up to EXACT_COUNT_LIMIT + 1 (`read: 'bounded'`). `withFacets: false` counts only the total.
+ *
+ * Bounded, a text query's base is read as two halves of the studies at once (plan.bounded.halves), each on
+ * its own connection, when the pool has one for each besides the page's: the base rows' heap visits and
+ * facet aggregation, ~40 ms for the 5,900 matches of "smoking cessation" since 2015 at 605,500 studies, are
+ * most of a typical query's time, and one statement uses one core of two. The caller asks for halves when
+ * the sparse sample shows enough rows to share (HALVES_MIN_SPARSE_ROWS).
  */
-async function countFacets(
+async function countFacets(db: Db, plan: SearchPlan, options: CountOptions): Promise<FacetCounts> {
+  const sample = options.read === 'bounded' ? null : options.read;
+  const halves = !sample && options.halves && plan.bounded.halves && db.parallelism > 2 ? [0, 1] : [null];
+  const statements = await Promise.all(halves.map((half) => facetRows(db, plan, options, half)));
+  const scale = sample ?? 1;
+  let total = 0;
+  let baseRows = 0;
+  const values = new Map<FacetName, Map<string, number>>(FACETS.map((facet) => [facet, new Map()]));
+  for (const row of statements.flat()) {
+    if (row.facet === '') total += row.count * scale;
+    else if (row.facet === '#base') baseRows += row.count;
+    else {
+      const counts = values.get(row.facet as FacetName);
+      counts?.set(row.value, (counts.get(row.value) ?? 0) + row.count * scale);
+    }
+  }
+  const facets = Object.fromEntries(
+    FACETS.map((facet) => [
+      facet,
+      [...(values.get(facet) ?? [])]
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
+    ]),
+  ) as Facets;
+  facets.country = facets.country.slice(0, MAX_COUNTRY_VALUES);
+  return {
+    total,
+    baseRows,
+    facets: options.withFacets ? facets : null,
+    approximate: sample !== null,
+  };
+}
+
+/**
+ * One statement of countFacets: the total, the base rows read and each facet's counts (unscaled), over the
+ * sample, every match, or the matches in one half of the studies (`half`: hashtext(nct_id) & 1).
+ */
+async function facetRows(
   db: Db,
   plan: SearchPlan,
-  options: { read: SampleFactor | 'bounded'; withFacets: boolean; timeoutMs: number },
-): Promise<FacetCounts> {
+  options: CountOptions,
+  half: number | null,
+): Promise<{ facet: string; value: string; count: number }[]> {
   const flags = FACETS.map((facet) => {
     const filter = plan.facetFilters[facet];
     return sql`${filter ? sql`coalesce(${filter}, false)` : sql`true`} as ${sql.ref(`f_${facet}`)}`;
   });
   const sample = options.read === 'bounded' ? null : options.read;
   const from = sample ? plan.sampledFrom(sample - 1) : plan.bounded.from;
-  const where = sql.join(sample ? [...plan.base, ...samplePredicates(plan, sample)] : plan.base, sql` and `);
+  const restrict = sample
+    ? samplePredicates(plan, sample)
+    : half !== null
+      ? [sql`(hashtext(s.nct_id) & 1) = ${sql.lit(half)}`]
+      : [];
+  const where = sql.join([...plan.base, ...restrict], sql` and `);
   const allFlags = (without?: FacetName) => {
     const parts = FACETS.filter((f) => f !== without).map(flag);
     return sql.join(parts, sql` and `);
@@ -227,7 +306,7 @@ async function countFacets(
       );
     }
   }
-  const rows = await runSearchSql<{ facet: string; value: string; count: number }>(
+  return runSearchSql<{ facet: string; value: string; count: number }>(
     db,
     sql`with base as materialized (
       select s.overall_status, s.phases, s.study_type, s.lead_sponsor_class, s.countries, s.has_results,
@@ -242,23 +321,4 @@ async function countFacets(
       hashJoins: !sample && plan.bounded.hashJoins,
     },
   );
-  const scale = sample ?? 1;
-  let total = 0;
-  let baseRows = 0;
-  const facets = Object.fromEntries(FACETS.map((f) => [f, [] as FacetCount[]])) as Facets;
-  for (const row of rows) {
-    if (row.facet === '') total = row.count * scale;
-    else if (row.facet === '#base') baseRows = row.count;
-    else facets[row.facet as FacetName]?.push({ value: row.value, count: row.count * scale });
-  }
-  for (const facet of FACETS) {
-    facets[facet].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  }
-  facets.country = facets.country.slice(0, MAX_COUNTRY_VALUES);
-  return {
-    total,
-    baseRows,
-    facets: options.withFacets ? facets : null,
-    approximate: sample !== null,
-  };
 }

@@ -35,8 +35,13 @@ export interface SearchPlan {
    * of New York) the bounded read took 71 ms that way. Here the sites in the radius are read once from
    * their GiST index and hashed (a semi-join the planner pulls up from the subquery): 52 ms. A term with
    * ~100 candidates there pays ~6 ms more than through the lateral join. Otherwise `from` itself.
+   *
+   * `halves`: the bounded facet read may run as two halves of the studies at once (hashtext(nct_id) & 1,
+   * search-counts.ts), because a text index answers the half with the text (migration 000017). Not with a
+   * radius, whose sites in the radius each half would read again, nor without a text vector, where the
+   * half would be a filter on every row read.
    */
-  bounded: { from: Sql; hashJoins: boolean };
+  bounded: { from: Sql; hashJoins: boolean; halves: boolean };
   /** Predicates that are not facet filters (text, ids, dates, ages, sex, …); never empty. */
   base: Sql[];
   /** Facet filters by facet: each facet's counts are computed without its own filter. */
@@ -200,20 +205,26 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
   const textual = query.q !== undefined || TEXT_FIELDS.some((f) => f !== 'id' && query[f] !== undefined);
   const cells = near && textual ? cellsWithin(near.lat, near.lon, radiusMeters(near)) : null;
   if (cells) base.push(sql`s.geo_cells && ${cells}::int[]`);
+  const freeText = query.q !== undefined;
+  const fieldText = VECTOR_FIELDS.some((field) => query[field] !== undefined);
   const from = (mask?: number) => (!near ? sql`studies s` : cells ? nearByStudy(near) : nearFrom(near, mask));
   return {
     from: from(),
     sampledFrom: from,
     bounded:
       near && cells
-        ? { from: sql`(select * from studies s where s.nct_id in (${sitesWithin(near)})) s`, hashJoins: true }
-        : { from: from(), hashJoins: false },
+        ? {
+            from: sql`(select * from studies s where s.nct_id in (${sitesWithin(near)})) s`,
+            hashJoins: true,
+            halves: false,
+          }
+        : { from: from(), hashJoins: false, halves: freeText || fieldText },
     base,
     facetFilters,
     rank: rank.length > 0 ? sql`(${sql.join(rank, sql` + `)})::float8` : null,
     highlight: highlight.length > 0 ? sql.join(highlight, sql` || `) : null,
-    freeText: query.q !== undefined,
-    fieldText: VECTOR_FIELDS.some((field) => query[field] !== undefined),
+    freeText,
+    fieldText,
     indexed: TEXT_FIELDS.some((field) => query[field] !== undefined) || query.q !== undefined || !!query.ids,
     near: query.near ?? null,
   };

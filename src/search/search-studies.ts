@@ -116,6 +116,8 @@ export async function searchStudies(
     countMatches(db, plan, {
       withFacets: query.facets,
       timeoutMs,
+      // A relevance page scores at most rankCap candidates; a date sort reads every match to order them.
+      halves: sort === 'relevance',
       ...(options.sparseSampleMinRows !== undefined ? { sparseMinRows: options.sparseSampleMinRows } : {}),
     }),
     fetchPage(db, plan, request),
