@@ -21,9 +21,10 @@ import pg from 'pg';
 import { buildSearchPlan, predicates } from '../src/search/search-plan.ts';
 import { parseSearchQuery, type SearchQueryInput } from '../src/search/search-query.ts';
 import { type SearchResult, searchStudies } from '../src/search/search-studies.ts';
-import type { Db, Queryable } from '../src/store/db.ts';
+import type { Db } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openPostgresDb } from '../src/store/postgres-db.ts';
+import { captureStatements, explainCaptured } from '../test/support/captured-statements.ts';
 import { SEARCH_MIX, searchMixQuery } from './search/query-mix.ts';
 import { buildScaledCorpus } from './search/scaled-corpus.ts';
 import { RESULTS_DIR } from './support/result-table.ts';
@@ -71,29 +72,6 @@ async function timed(
     ...(cap ? { rankCandidateCap: cap } : {}),
   });
   return { ms: performance.now() - t0, result };
-}
-
-/** The statements one search runs, captured to EXPLAIN them. */
-async function capturedStatements(
-  db: Db,
-  query: SearchQueryInput,
-): Promise<{ text: string; params: unknown[] }[]> {
-  const seen: { text: string; params: unknown[] }[] = [];
-  const spy: Db = {
-    ...db,
-    transaction: (fn) =>
-      db.transaction((tx) =>
-        fn({
-          ...tx,
-          query: (text: string, params?: readonly unknown[]) => {
-            if (!text.includes('set_config')) seen.push({ text, params: [...(params ?? [])] });
-            return tx.query(text, params);
-          },
-        } as Queryable),
-      ),
-  };
-  await searchStudies(spy, query, { timeoutMs: 60_000 });
-  return seen;
 }
 
 async function admin(text: string): Promise<unknown[]> {
@@ -203,11 +181,10 @@ async function main(): Promise<void> {
     const slowest = Object.entries(perQuery).sort((a, b) => b[1].p95 - a[1].p95)[0]!;
     log(`\nEXPLAIN ANALYZE of the slowest query (${slowest[0]}):`);
     const explains: string[] = [];
-    for (const statement of await capturedStatements(db, QUERIES[slowest[0]]!)) {
-      const { rows } = await db.query<{ 'QUERY PLAN': string }>(
-        `explain (analyze, buffers) ${statement.text}`,
-        statement.params,
-      );
+    // Each statement under its own transaction's settings (planner switches, work_mem), as it ran.
+    const captured = await captureStatements(db, (spy) => searchStudies(spy, QUERIES[slowest[0]]!));
+    for (const statement of captured) {
+      const rows = await explainCaptured<{ 'QUERY PLAN': string }>(db, statement, 'analyze, buffers');
       const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
       explains.push(plan);
       log(`${plan}\n`);
