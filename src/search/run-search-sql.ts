@@ -16,16 +16,13 @@
  *   - a sample read of a fielded query. With the field vectors stored (migration 000015) the planner
  *     walked the sample's btree and filtered every sampled row on its vector (750 ms for "leukemia" on the
  *     1-in-8 sample) instead of ANDing the sample's bitmap with the vector's GIN lookup (35 ms);
- *   - the page of a text query sorted by relevance, whose 500 rank candidates were found like the bounded
+ *   - the page of a text query sorted by relevance (without a radius, search-page.ts), whose 500 rank candidates were found like the bounded
  *     count's rows: whether the planner scanned the table changed with each ANALYZE's sample. Through the
  *     bitmap, "vaccine, 65 and over" 73 → 27 ms, "cancer" 45 → 30 ms, "condition neoplasms" 57 → 25 ms.
  *     With sequential scans alone off, the planner walked a date btree for "patients" and filtered row by
  *     row, which ranked other candidates than the table order both other plans give (the benchmark's
  *     top-10 score against scoring every match fell from 0.54 to 0.15 for that query). The bitmap costs
  *     "patients" itself 14 → 56 ms.
- * - `hashJoins` (a bounded count of a radius with text, search-plan.ts `bounded`): nested loops off. The
- *   planner underestimates both the text's candidates and the sites in the radius, and for "hiv" within
- *   20 mi of New York chose to look each site's study up and recheck its vector: 0.9 s against 55 ms.
  * - No parallel workers: a search runs its page and its counts at once on two connections, and on two
  *   cores the workers only competed with them ("condition leukemia, phase 2" p50 144 → 102 ms).
  */
@@ -46,7 +43,7 @@ export async function runSearchSql<R>(
   db: Db,
   statement: RawBuilder<unknown>,
   timeoutMs: number,
-  options: { indexed?: boolean; bitmap?: boolean; hashJoins?: boolean } = {},
+  options: { indexed?: boolean; bitmap?: boolean } = {},
 ): Promise<R[]> {
   const compiled = statement.compile(db.kysely);
   try {
@@ -54,14 +51,12 @@ export async function runSearchSql<R>(
       await tx.query(
         `select set_config('statement_timeout', $1, true), set_config('work_mem', $2, true),
            set_config('jit', 'off', true), set_config('enable_seqscan', $3, true),
-           set_config('enable_indexscan', $4, true), set_config('max_parallel_workers_per_gather', '0', true),
-           set_config('enable_nestloop', $5, true)`,
+           set_config('enable_indexscan', $4, true), set_config('max_parallel_workers_per_gather', '0', true)`,
         [
           String(Math.round(timeoutMs)),
           SEARCH_WORK_MEM,
           options.indexed || options.bitmap ? 'off' : 'on',
           options.bitmap ? 'off' : 'on',
-          options.hashJoins ? 'off' : 'on',
         ],
       );
       return (await tx.query<R>(compiled.sql, compiled.parameters)).rows;

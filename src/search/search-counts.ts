@@ -73,10 +73,10 @@ export type Facets = Record<FacetName, FacetCount[]>;
 async function boundedMatches(db: Db, plan: SearchPlan, timeoutMs: number): Promise<number> {
   const [row] = await runSearchSql<{ matches: number }>(
     db,
-    sql`select count(*)::int as matches from (select 1 from ${plan.bounded.from} where ${predicates(plan)}
+    sql`select count(*)::int as matches from (select 1 from ${plan.from} where ${predicates(plan)}
       limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}) t`,
     timeoutMs,
-    { indexed: plan.indexed, hashJoins: plan.bounded.hashJoins },
+    { indexed: plan.indexed },
   );
   return row?.matches ?? 0;
 }
@@ -221,7 +221,7 @@ interface CountOptions {
  * Facet counts (and the total) over the matches: on a sample (`read` its factor), scaled by its factor, or
  * over every match up to EXACT_COUNT_LIMIT + 1 (`read: 'bounded'`). `withFacets: false` counts only the total.
  *
- * Bounded, a text query's base is read as two halves of the studies at once (plan.bounded.halves), each on
+ * Bounded, a text query's base is read as two halves of the studies at once (plan.halves), each on
  * its own connection, when the pool has one for each besides the page's: the base rows' heap visits and
  * facet aggregation, ~40 ms for the 5,900 matches of "smoking cessation" since 2015 at 605,500 studies, are
  * most of a typical query's time, and one statement uses one core of two. The caller asks for halves when
@@ -229,7 +229,7 @@ interface CountOptions {
  */
 async function countFacets(db: Db, plan: SearchPlan, options: CountOptions): Promise<FacetCounts> {
   const sample = options.read === 'bounded' ? null : options.read;
-  const halves = !sample && options.halves && plan.bounded.halves && db.parallelism > 2 ? [0, 1] : [null];
+  const halves = !sample && options.halves && plan.halves && db.parallelism > 2 ? [0, 1] : [null];
   const statements = await Promise.all(halves.map((half) => facetRows(db, plan, options, half)));
   const scale = sample ?? 1;
   let total = 0;
@@ -275,7 +275,7 @@ async function facetRows(
     return sql`${filter ? sql`coalesce(${filter}, false)` : sql`true`} as ${sql.ref(`f_${facet}`)}`;
   });
   const sample = options.read === 'bounded' ? null : options.read;
-  const from = sample ? plan.sampledFrom(sample - 1) : plan.bounded.from;
+  const from = sample ? plan.sampledFrom(sample - 1) : plan.from;
   const restrict = sample
     ? samplePredicates(plan, sample)
     : half !== null
@@ -318,7 +318,6 @@ async function facetRows(
     {
       indexed: plan.indexed && !sample,
       bitmap: plan.indexed && !plan.freeText && sample !== null,
-      hashJoins: !sample && plan.bounded.hashJoins,
     },
   );
 }

@@ -180,7 +180,10 @@ export async function fetchPage(db: Db, plan: SearchPlan, request: PageRequest):
     order by page.sort_key ${outerDir}, page.nct_id ${tieDir}`,
     request.timeoutMs,
     // Relevance: the capped candidates are the first matches in table order, read through the text's
-    // bitmap, never by scanning a table or a btree and filtering row by row (run-search-sql.ts).
-    { indexed: plan.indexed, bitmap: plan.indexed && request.sort === 'relevance' },
+    // bitmap, never by scanning a table or a btree and filtering row by row (run-search-sql.ts). With a
+    // radius, the cells' GIN lookup narrows the candidates already, and each one's sites are checked by an
+    // index-only scan (migration 000018), which bitmap-only plans would forbid: "diabetes" within 20 mi of
+    // New York, 24 → 17 ms.
+    { indexed: plan.indexed, bitmap: plan.indexed && request.sort === 'relevance' && !plan.near },
   );
 }

@@ -29,19 +29,11 @@ export interface SearchPlan {
    */
   sampledFrom: (mask: number) => Sql;
   /**
-   * For the bounded counts, which read every match up to EXACT_COUNT_LIMIT + 1: the FROM clause and whether
-   * nested loops are off for it (run-search-sql.ts). With a radius and text, `from`'s lateral join reads
-   * each candidate's sites until one is within the radius; for ~2,500 candidates ("diabetes" within 20 mi
-   * of New York) the bounded read took 71 ms that way. Here the sites in the radius are read once from
-   * their GiST index and hashed (a semi-join the planner pulls up from the subquery): 52 ms. A term with
-   * ~100 candidates there pays ~6 ms more than through the lateral join. Otherwise `from` itself.
-   *
-   * `halves`: the bounded facet read may run as two halves of the studies at once (hashtext(nct_id) & 1,
-   * search-counts.ts), because a text index answers the half with the text (migration 000017). Not with a
-   * radius, whose sites in the radius each half would read again, nor without a text vector, where the
-   * half would be a filter on every row read.
+   * The bounded counts, which read every match up to EXACT_COUNT_LIMIT + 1, may run as two halves of the
+   * studies at once (hashtext(nct_id) & 1, search-counts.ts): a text index answers the half with the text
+   * (migration 000017). Not without a text vector, where the half would be a filter on every row read.
    */
-  bounded: { from: Sql; hashJoins: boolean; halves: boolean };
+  halves: boolean;
   /** Predicates that are not facet filters (text, ids, dates, ages, sex, …); never empty. */
   base: Sql[];
   /** Facet filters by facet: each facet's counts are computed without its own filter. */
@@ -211,14 +203,7 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
   return {
     from: from(),
     sampledFrom: from,
-    bounded:
-      near && cells
-        ? {
-            from: sql`(select * from studies s where s.nct_id in (${sitesWithin(near)})) s`,
-            hashJoins: true,
-            halves: false,
-          }
-        : { from: from(), hashJoins: false, halves: freeText || fieldText },
+    halves: freeText || fieldText,
     base,
     facetFilters,
     rank: rank.length > 0 ? sql`(${sql.join(rank, sql` + `)})::float8` : null,
@@ -248,11 +233,6 @@ export function nearSites(near: Near, sampleMask?: number): Sql {
     group by l.nct_id`;
 }
 
-/** The sites within the radius (their study ids, once per site), for a semi-join. */
-function sitesWithin(near: Near): Sql {
-  return sql`select l.nct_id from study_locations l where ${withinRadius(near)}`;
-}
-
 /** A site `l` lies within the radius: the GiST index's box, then the exact chord. */
 function withinRadius(near: Near): Sql {
   return sql`earth_box(${nearOrigin(near)}, ${radiusMeters(near)}::float8) @> l.geo and ${withinChord(near)}`;
@@ -275,10 +255,9 @@ export function chordToMeters(chord: Sql): Sql {
 
 /**
  * The studies with a site within the radius, for studies already narrowed by their cells and text: each
- * one's sites read through their primary key (nct_id, ord) until the first one within the radius (LIMIT 1),
- * only for the studies the other predicates leave. Nothing here needs the nearest site (the page finds it
- * for its own rows), and stopping at the first site within the radius instead of taking every site's
- * minimum took counting "diabetes" within 20 mi of New York (2,477 candidates) from 105 to 64 ms.
+ * one's sites read until the first one within the radius (LIMIT 1), only for the studies the other
+ * predicates leave, index-only from the sites' points by study (migration 000018, 0.013 ms a candidate
+ * around New York). Nothing here needs the nearest site (the page finds it for its own rows).
  */
 function nearByStudy(near: Near): Sql {
   return sql`studies s join lateral (
