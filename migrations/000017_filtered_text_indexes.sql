@@ -15,40 +15,18 @@ create extension if not exists btree_gin;
 
 select set_config('maintenance_work_mem', '256MB', true);
 
-drop index studies_search_vector_idx;
-create index studies_search_vector_idx on studies using gin (search_vector,
-  geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages,
-  (hashtext(nct_id) & 1));
-
-drop index studies_condition_vector_idx;
-create index studies_condition_vector_idx on studies using gin (condition_vector,
-  geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages,
-  (hashtext(nct_id) & 1));
-
-drop index studies_mesh_vector_idx;
-create index studies_mesh_vector_idx on studies using gin (mesh_vector,
-  geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages,
-  (hashtext(nct_id) & 1));
-
-drop index studies_intervention_vector_idx;
-create index studies_intervention_vector_idx on studies using gin (intervention_vector,
-  geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages,
-  (hashtext(nct_id) & 1));
-
-drop index studies_title_vector_idx;
-create index studies_title_vector_idx on studies using gin (title_vector,
-  geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages,
-  (hashtext(nct_id) & 1));
-
-drop index studies_sponsor_vector_idx;
-create index studies_sponsor_vector_idx on studies using gin (sponsor_vector,
-  geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages,
-  (hashtext(nct_id) & 1));
-
-drop index studies_location_vector_idx;
-create index studies_location_vector_idx on studies using gin (location_vector,
-  geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages,
-  (hashtext(nct_id) & 1));
+do $$
+declare
+  vector text;
+begin
+  foreach vector in array array['search', 'condition', 'mesh', 'intervention', 'title', 'sponsor', 'location'] loop
+    execute format('drop index studies_%s_vector_idx', vector);
+    execute format('create index studies_%1$s_vector_idx on studies using gin (%1$s_vector, geo_cells, '
+      'overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, '
+      '(hashtext(nct_id) & 1))', vector);
+  end loop;
+end
+$$;
 
 -- A fielded query's facets are estimated on the 1-in-8 sample (search-counts.ts) when its base is too
 -- broad to count. The sample's bitmap came from studies_sample_member_idx (000016), 75,000 ids over most of
@@ -56,10 +34,13 @@ create index studies_location_vector_idx on studies using gin (location_vector,
 -- before a heap row was read. As free text has had since 000004 (studies_sample_vector_idx), each field
 -- vector now has a GIN index over the sample alone, 1/8 of the size, whose lookup is the sample's matches
 -- (0.5 ms for that query).
-create index studies_sample_condition_vector_idx on studies using gin (condition_vector) where search_sample;
-create index studies_sample_mesh_vector_idx on studies using gin (mesh_vector) where search_sample;
-create index studies_sample_intervention_vector_idx on studies using gin (intervention_vector)
-  where search_sample;
-create index studies_sample_title_vector_idx on studies using gin (title_vector) where search_sample;
-create index studies_sample_sponsor_vector_idx on studies using gin (sponsor_vector) where search_sample;
-create index studies_sample_location_vector_idx on studies using gin (location_vector) where search_sample;
+do $$
+declare
+  vector text;
+begin
+  foreach vector in array array['condition', 'mesh', 'intervention', 'title', 'sponsor', 'location'] loop
+    execute format('create index studies_sample_%1$s_vector_idx on studies using gin (%1$s_vector) '
+      'where search_sample', vector);
+  end loop;
+end
+$$;
