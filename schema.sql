@@ -1133,7 +1133,19 @@ CREATE INDEX studies_sort_last_update_idx ON public.studies USING btree (COALESC
 
 CREATE INDEX studies_sort_start_idx ON public.studies USING btree (COALESCE(start_date, '-infinity'::date), nct_id) WHERE (removed_at IS NULL);
 
+CREATE INDEX studies_sparse_sample_condition_vector_idx ON public.studies USING gin (condition_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+
 CREATE INDEX studies_sparse_sample_idx ON public.studies USING btree (nct_id) INCLUDE (overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages) WHERE (((hashtext(nct_id) & 63) = 0) AND (removed_at IS NULL) AND (nct_id >= 'NCT'::text));
+
+CREATE INDEX studies_sparse_sample_intervention_vector_idx ON public.studies USING gin (intervention_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+
+CREATE INDEX studies_sparse_sample_location_vector_idx ON public.studies USING gin (location_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+
+CREATE INDEX studies_sparse_sample_mesh_vector_idx ON public.studies USING gin (mesh_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+
+CREATE INDEX studies_sparse_sample_sponsor_vector_idx ON public.studies USING gin (sponsor_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+
+CREATE INDEX studies_sparse_sample_title_vector_idx ON public.studies USING gin (title_vector) WHERE ((hashtext(nct_id) & 63) = 0);
 
 CREATE INDEX studies_sparse_sample_vector_idx ON public.studies USING gin (search_vector) WHERE ((hashtext(nct_id) & 63) = 0);
 

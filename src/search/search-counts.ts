@@ -200,13 +200,11 @@ export interface FacetCounts {
 
 /** Restricts a query to a sample, in the form that makes the planner use that sample's partial indexes. */
 function samplePredicates(plan: SearchPlan, sample: SampleFactor): Sql[] {
-  // Through a partial GIN index over the sample when there is one for the query's vectors: both samples
-  // for free text, the 1-in-8 one for fielded text (migration 000017). Otherwise through the sample's
-  // partial btree index, whose marker predicate `nct_id >= 'NCT'` (migration 000004) only these queries
-  // repeat, ANDed with the text's bitmap if any.
+  // With text: through the partial GIN indexes of the query's vectors over the sample (migrations 000004,
+  // 000012 and 000017). Otherwise through the sample's partial btree index, whose marker predicate
+  // `nct_id >= 'NCT'` (migration 000004) only these queries repeat.
   const member = sample === SAMPLE_FACTOR ? sql`s.search_sample` : sql`(hashtext(s.nct_id) & 63) = 0`;
-  const sampleVectors = plan.freeText || (plan.fieldText && sample === SAMPLE_FACTOR);
-  return sampleVectors ? [member] : [member, sql`s.nct_id >= 'NCT'`];
+  return plan.freeText || plan.fieldText ? [member] : [member, sql`s.nct_id >= 'NCT'`];
 }
 
 interface CountOptions {

@@ -86,7 +86,7 @@ async function exact(where: string): Promise<number> {
 /** The scans of one statement's plan ("Seq Scan on t", "Index Scan on i"…), replayed under its settings. */
 async function scansOf(
   query: Parameters<typeof searchStudies>[1],
-  read: 'dense' | 'page' | 'total',
+  read: 'sparse' | 'dense' | 'page' | 'total',
 ): Promise<string[]> {
   const captured = await captureStatements(t.db, (db) => searchStudies(db, query));
   const sent = captured.find(({ statement }) =>
@@ -214,7 +214,7 @@ describe('counts above the exact limit', () => {
     expect(baseReads(await statementsOf({ q: 'rare variant', facets: true }))).toEqual(['sparse', 'bounded']);
   });
 
-  it("estimates a fielded query's facets on the sample through the sample's own index of the field", async () => {
+  it("estimates a fielded query's facets on the samples through the samples' own indexes of the field", async () => {
     await t.db.exec(`update studies set title_vector = search_title_vector(brief_title, null, null)`);
     await t.db.exec('analyze studies');
     try {
@@ -226,6 +226,12 @@ describe('counts above the exact limit', () => {
       expect(scans).toContain('Index Scan on studies_sample_title_vector_idx');
       expect(
         scans.filter((scan) => /studies_sample_(member_)?idx|studies_title_vector_idx/.test(scan)),
+      ).toEqual([]);
+      // The same for the 1-in-64 sample, which every fielded query reads first.
+      const sparseScans = await scansOf(query, 'sparse');
+      expect(sparseScans).toContain('Index Scan on studies_sparse_sample_title_vector_idx');
+      expect(
+        sparseScans.filter((scan) => /studies_sparse_sample_idx|studies_title_vector_idx/.test(scan)),
       ).toEqual([]);
     } finally {
       await t.db.exec('update studies set title_vector = null');
