@@ -19,7 +19,8 @@ do $$
 declare
   vector text;
 begin
-  foreach vector in array array['search', 'condition', 'mesh', 'intervention', 'title', 'sponsor', 'location'] loop
+  foreach vector in array array['search', 'condition', 'mesh', 'intervention', 'title', 'sponsor',
+                                'location'] loop
     execute format('drop index studies_%s_vector_idx', vector);
     execute format('create index studies_%1$s_vector_idx on studies using gin (%1$s_vector, geo_cells, '
       'overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, '

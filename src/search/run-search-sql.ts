@@ -15,10 +15,12 @@
  * - `bitmap` (plain index scans off too), in two places:
  *   - a sample read of a fielded query. With the field vectors stored (migration 000015) the planner
  *     walked the sample's btree and filtered every sampled row on its vector (750 ms for "leukemia" on the
- *     1-in-8 sample) instead of ANDing the sample's bitmap with the vector's GIN lookup (35 ms);
- *   - the page of a text query sorted by relevance (without a radius, search-page.ts), whose 500 rank candidates were found like the bounded
- *     count's rows: whether the planner scanned the table changed with each ANALYZE's sample. Through the
- *     bitmap, "vaccine, 65 and over" 73 → 27 ms, "cancer" 45 → 30 ms, "condition neoplasms" 57 → 25 ms.
+ *     1-in-8 sample) instead of ANDing the sample's bitmap with the vector's GIN lookup (35 ms; since
+ *     migration 000017, the lookup in the field's GIN index over the sample alone);
+ *   - the page of a text query sorted by relevance (without a radius, search-page.ts), whose 500 rank
+ *     candidates were found like the bounded count's rows: whether the planner scanned the table changed
+ *     with each ANALYZE's sample. Through the bitmap, "vaccine, 65 and over" 73 → 27 ms, "cancer" 45 → 30
+ *     ms, "condition neoplasms" 57 → 25 ms.
  *     With sequential scans alone off, the planner walked a date btree for "patients" and filtered row by
  *     row, which ranked other candidates than the table order both other plans give (the benchmark's
  *     top-10 score against scoring every match fell from 0.54 to 0.15 for that query). The bitmap costs
