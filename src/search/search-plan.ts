@@ -46,7 +46,7 @@ export interface SearchPlan {
   freeText: boolean;
   /**
    * The query matches a stored field vector (condition, intervention, title, sponsor, location), each of
-   * which has a GIN index over the 1-in-8 sample too (migration 000017).
+   * which has a GIN index over each sample too (migration 000017).
    */
   fieldText: boolean;
   /** A predicate is a text, id or location lookup that an index answers (see run-search-sql.ts). */
