@@ -13,7 +13,6 @@ import {
 import { searchFacets } from '../../src/search/search-facets.ts';
 import type { SearchQueryInput } from '../../src/search/search-query.ts';
 import { searchStudies } from '../../src/search/search-studies.ts';
-import type { Queryable } from '../../src/store/db.ts';
 import { captureStatements, explainCaptured } from '../support/captured-statements.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 
@@ -61,21 +60,6 @@ function baseReads(statements: string[]): string[] {
             ? 'bounded'
             : 'other',
     );
-}
-
-/** What fn returns, from a transaction that is then rolled back. */
-async function rolledBack<R>(fn: (tx: Queryable) => Promise<R>): Promise<R> {
-  const undo = Symbol('rollback');
-  let result: R | undefined;
-  await t.db
-    .transaction(async (tx) => {
-      result = await fn(tx);
-      throw undo;
-    })
-    .catch((error: unknown) => {
-      if (error !== undo) throw error;
-    });
-  return result as R;
 }
 
 async function exact(where: string): Promise<number> {
@@ -254,16 +238,11 @@ describe('counts above the exact limit', () => {
     // indexes (dropped in this transaction only), the text index answers all three predicates in one scan.
     const captured = await captureStatements(t.db, (db) => searchStudies(db, query));
     const total = captured.find(({ statement }) => statement.text.includes('as matches from'))!;
-    const plan = await rolledBack(async (tx) => {
-      await tx.query('drop index studies_overall_status_idx, studies_phases_idx');
-      await tx.query(total.settings.text, total.settings.params);
-      await tx.query(`select set_config('enable_indexscan', 'off', true)`);
-      const { rows } = await tx.query<{ 'QUERY PLAN': string }>(
-        `explain ${total.statement.text}`,
-        total.statement.params,
-      );
-      return rows.map((row) => row['QUERY PLAN']).join('\n');
-    });
+    const rows = await explainCaptured<{ 'QUERY PLAN': string }>(t.db, total, '', [
+      'drop index studies_overall_status_idx, studies_phases_idx',
+      `select set_config('enable_indexscan', 'off', true)`,
+    ]);
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
     expect(plan).not.toContain('BitmapAnd');
     expect(plan).toMatch(
       /Bitmap Index Scan on studies_search_vector_idx\s+\(.*\)\s+Index Cond: \(\(search_vector @@ .*overall_status = ANY .*phases && /,

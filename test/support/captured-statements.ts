@@ -41,12 +41,29 @@ export async function captureStatements(
   return seen;
 }
 
-/** EXPLAIN (with `options`, e.g. 'format json') of a captured statement under its own settings. */
-export async function explainCaptured<R>(db: Db, captured: CapturedStatement, options = ''): Promise<R[]> {
+/**
+ * EXPLAIN (with `options`, e.g. 'format json') of a captured statement under its own settings, then
+ * `setup` (e.g. dropping an index, changing a planner switch), in a transaction that is rolled back.
+ */
+export async function explainCaptured<R>(
+  db: Db,
+  captured: CapturedStatement,
+  options = '',
+  setup: readonly string[] = [],
+): Promise<R[]> {
   const { statement, settings } = captured;
-  return db.transaction(async (tx) => {
-    await tx.query(settings.text, settings.params);
-    const explain = options ? `explain (${options}) ${statement.text}` : `explain ${statement.text}`;
-    return (await tx.query<R>(explain, statement.params)).rows;
-  });
+  const undo = Symbol('rollback');
+  let rows: R[] = [];
+  await db
+    .transaction(async (tx) => {
+      await tx.query(settings.text, settings.params);
+      for (const text of setup) await tx.query(text);
+      const explain = options ? `explain (${options}) ${statement.text}` : `explain ${statement.text}`;
+      rows = (await tx.query<R>(explain, statement.params)).rows;
+      throw undo;
+    })
+    .catch((error: unknown) => {
+      if (error !== undo) throw error;
+    });
+  return rows;
 }
