@@ -1105,23 +1105,23 @@ CREATE INDEX studies_phases_idx ON public.studies USING gin (phases);
 
 CREATE INDEX studies_removed_idx ON public.studies USING btree (removed_at) WHERE (removed_at IS NOT NULL);
 
-CREATE INDEX studies_sample_condition_vector_idx ON public.studies USING gin (condition_vector) WHERE search_sample;
+CREATE INDEX studies_sample_condition_vector_idx ON public.studies USING gin (condition_vector, geo_cells) WHERE search_sample;
 
 CREATE INDEX studies_sample_idx ON public.studies USING btree (nct_id) INCLUDE (overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages) WHERE (search_sample AND (removed_at IS NULL) AND (nct_id >= 'NCT'::text));
 
-CREATE INDEX studies_sample_intervention_vector_idx ON public.studies USING gin (intervention_vector) WHERE search_sample;
+CREATE INDEX studies_sample_intervention_vector_idx ON public.studies USING gin (intervention_vector, geo_cells) WHERE search_sample;
 
-CREATE INDEX studies_sample_location_vector_idx ON public.studies USING gin (location_vector) WHERE search_sample;
+CREATE INDEX studies_sample_location_vector_idx ON public.studies USING gin (location_vector, geo_cells) WHERE search_sample;
 
 CREATE INDEX studies_sample_member_idx ON public.studies USING btree (nct_id) WHERE (search_sample AND (removed_at IS NULL) AND (nct_id >= 'NCT'::text));
 
-CREATE INDEX studies_sample_mesh_vector_idx ON public.studies USING gin (mesh_vector) WHERE search_sample;
+CREATE INDEX studies_sample_mesh_vector_idx ON public.studies USING gin (mesh_vector, geo_cells) WHERE search_sample;
 
-CREATE INDEX studies_sample_sponsor_vector_idx ON public.studies USING gin (sponsor_vector) WHERE search_sample;
+CREATE INDEX studies_sample_sponsor_vector_idx ON public.studies USING gin (sponsor_vector, geo_cells) WHERE search_sample;
 
-CREATE INDEX studies_sample_title_vector_idx ON public.studies USING gin (title_vector) WHERE search_sample;
+CREATE INDEX studies_sample_title_vector_idx ON public.studies USING gin (title_vector, geo_cells) WHERE search_sample;
 
-CREATE INDEX studies_sample_vector_idx ON public.studies USING gin (search_vector) WHERE search_sample;
+CREATE INDEX studies_sample_vector_idx ON public.studies USING gin (search_vector, geo_cells) WHERE search_sample;
 
 CREATE INDEX studies_search_vector_idx ON public.studies USING gin (search_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, ((hashtext(nct_id) & 1)));
 
@@ -1133,21 +1133,21 @@ CREATE INDEX studies_sort_last_update_idx ON public.studies USING btree (COALESC
 
 CREATE INDEX studies_sort_start_idx ON public.studies USING btree (COALESCE(start_date, '-infinity'::date), nct_id) WHERE (removed_at IS NULL);
 
-CREATE INDEX studies_sparse_sample_condition_vector_idx ON public.studies USING gin (condition_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+CREATE INDEX studies_sparse_sample_condition_vector_idx ON public.studies USING gin (condition_vector, geo_cells) WHERE ((hashtext(nct_id) & 63) = 0);
 
 CREATE INDEX studies_sparse_sample_idx ON public.studies USING btree (nct_id) INCLUDE (overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages) WHERE (((hashtext(nct_id) & 63) = 0) AND (removed_at IS NULL) AND (nct_id >= 'NCT'::text));
 
-CREATE INDEX studies_sparse_sample_intervention_vector_idx ON public.studies USING gin (intervention_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+CREATE INDEX studies_sparse_sample_intervention_vector_idx ON public.studies USING gin (intervention_vector, geo_cells) WHERE ((hashtext(nct_id) & 63) = 0);
 
-CREATE INDEX studies_sparse_sample_location_vector_idx ON public.studies USING gin (location_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+CREATE INDEX studies_sparse_sample_location_vector_idx ON public.studies USING gin (location_vector, geo_cells) WHERE ((hashtext(nct_id) & 63) = 0);
 
-CREATE INDEX studies_sparse_sample_mesh_vector_idx ON public.studies USING gin (mesh_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+CREATE INDEX studies_sparse_sample_mesh_vector_idx ON public.studies USING gin (mesh_vector, geo_cells) WHERE ((hashtext(nct_id) & 63) = 0);
 
-CREATE INDEX studies_sparse_sample_sponsor_vector_idx ON public.studies USING gin (sponsor_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+CREATE INDEX studies_sparse_sample_sponsor_vector_idx ON public.studies USING gin (sponsor_vector, geo_cells) WHERE ((hashtext(nct_id) & 63) = 0);
 
-CREATE INDEX studies_sparse_sample_title_vector_idx ON public.studies USING gin (title_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+CREATE INDEX studies_sparse_sample_title_vector_idx ON public.studies USING gin (title_vector, geo_cells) WHERE ((hashtext(nct_id) & 63) = 0);
 
-CREATE INDEX studies_sparse_sample_vector_idx ON public.studies USING gin (search_vector) WHERE ((hashtext(nct_id) & 63) = 0);
+CREATE INDEX studies_sparse_sample_vector_idx ON public.studies USING gin (search_vector, geo_cells) WHERE ((hashtext(nct_id) & 63) = 0);
 
 CREATE INDEX studies_sponsor_vector_idx ON public.studies USING gin (sponsor_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, ((hashtext(nct_id) & 1)));
 

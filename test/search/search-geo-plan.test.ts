@@ -46,6 +46,7 @@ afterAll(async () => {
 type PlanNode = {
   'Node Type': string;
   'Index Name'?: string;
+  'Index Cond'?: string;
   'Heap Fetches'?: number;
   Plans?: PlanNode[];
 };
@@ -120,5 +121,23 @@ describe('radius search', () => {
     }
     const result = await searchStudies(t.db, query);
     expect([result.total, result.totalApproximate]).toEqual([within, false]);
+  });
+
+  it("reads the sample of a radius with text through the sample's text index, cells included", async () => {
+    const plans = await plansOf(
+      (db) => searchStudies(db, { q: 'study', near, facets: true, pageSize: 5 }),
+      (text) => text.includes('& 63) = 0'),
+    );
+    // The 1-in-64 sample's read, which every text search makes first: the radius's cells come from the
+    // sample's own indexes (migration 000019), not from the cells' lookup in a full text index, a bitmap of
+    // every study in the cells ANDed with the sample's few matches. (Every study here has the word, so the
+    // planner may leave the text to the heap.)
+    expect(plans.length).toBeGreaterThan(0);
+    for (const plan of plans) {
+      const scans = plan.filter((n) => n['Node Type'] === 'Bitmap Index Scan');
+      expect(scans.length).toBeGreaterThan(0);
+      for (const scan of scans) expect(scan['Index Name']).toMatch(/^studies_sparse_sample_/);
+      expect(scans.some((n) => /geo_cells && /.test(n['Index Cond'] ?? ''))).toBe(true);
+    }
   });
 });
