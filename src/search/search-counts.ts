@@ -7,7 +7,8 @@
  *
  * Facets are disjunctive: each facet is counted over the matches of every filter except its own. One pass
  * reads the facet base (text and plain filters, without any facet filter) into a materialized CTE with one
- * boolean per facet filter; each facet then groups the rows that pass the other facets' booleans.
+ * boolean per facet filter; each facet then groups the rows that pass the other facets' booleans (the
+ * scalar facets together, one grouping set each).
  *
  * countMatches reads the sparse sample first, which tells a broad query from a typical one; a typical query
  * (at most EXACT_COUNT_LIMIT matches without its facet filters) then gets its exact total and facets from one
@@ -288,21 +289,36 @@ async function facetRows(
     sql`select ''::text as facet, ''::text as value, count(*)::int as count from base b where ${allFlags()}`,
     sql`select '#base'::text as facet, ''::text as value, count(*)::int as count from base b`,
   ];
-  // Bounded, the facets only count when the base was read whole; a broad query counts them on the sample.
-  const whole = !sample ? sql` and (select count(*) from base) <= ${sql.lit(EXACT_COUNT_LIMIT)}` : sql``;
+  // Bounded, the facets only count when the base was read whole (counted once, in `whole`); a broad query
+  // counts them on the sample.
+  const whole = sample ? null : sql`(select ok from whole)`;
   if (options.withFacets) {
-    for (const facet of FACETS) {
-      const { value, array } = FACET_COLUMNS[facet];
-      // Arrays: unnest in the select list (one ProjectSet), ~2× faster than a lateral unnest per row.
+    // Each facet's value, or null where the row fails another facet's filter (facets are disjunctive).
+    const counted = (facet: FacetName) =>
+      sql`case when ${allFlags(facet)} then ${FACET_COLUMNS[facet].value} end`;
+    // The scalar facets in one pass over the base, one grouping set each: ~40% less than a scan and a
+    // hash aggregate per facet (5,900 base rows of "smoking cessation": 10 → 6 ms).
+    const scalars = FACETS.filter((facet) => !FACET_COLUMNS[facet].array);
+    const key = (facet: FacetName) => sql.ref(`g.${facet}`);
+    const facetOf = sql`case ${sql.join(
+      scalars.map((facet) => sql`when grouping(${key(facet)}) = 0 then ${facet}::text`),
+      sql` `,
+    )} end`;
+    selects.push(
+      sql`select ${facetOf} as facet, coalesce(${sql.join(scalars.map(key))}) as value, count(*)::int as count
+        from (select ${sql.join(scalars.map((facet) => sql`${counted(facet)}::text as ${sql.ref(facet)}`))}
+          from base b${whole ? sql` where ${whole}` : sql``}) g
+        group by grouping sets (${sql.join(scalars.map((facet) => sql`(${key(facet)})`))})
+        having coalesce(${sql.join(scalars.map(key))}) is not null`,
+    );
+    // Arrays: unnest in the select list (one ProjectSet), ~2× faster than a lateral unnest per row.
+    for (const facet of FACETS.filter((f) => FACET_COLUMNS[f].array))
       selects.push(
-        array
-          ? sql`select ${facet}::text as facet, u.v::text as value, count(*)::int as count
-              from (select unnest(${value}) as v from base b where ${allFlags(facet)}${whole}) u
-              where u.v is not null group by u.v`
-          : sql`select ${facet}::text as facet, ${value}::text as value, count(*)::int as count
-              from base b where ${allFlags(facet)} and ${value} is not null${whole} group by ${value}`,
+        sql`select ${facet}::text as facet, u.v::text as value, count(*)::int as count
+          from (select unnest(${FACET_COLUMNS[facet].value}) as v from base b
+            where ${allFlags(facet)}${whole ? sql` and ${whole}` : sql``}) u
+          where u.v is not null group by u.v`,
       );
-    }
   }
   return runSearchSql<{ facet: string; value: string; count: number }>(
     db,
@@ -310,7 +326,7 @@ async function facetRows(
       select s.overall_status, s.phases, s.study_type, s.lead_sponsor_class, s.countries, s.has_results,
         s.std_ages, ${sql.join(flags)}
       from ${from} where ${where}${sample ? sql`` : sql` limit ${sql.lit(EXACT_COUNT_LIMIT + 1)}`}
-    )
+    )${sample ? sql`` : sql`, whole as materialized (select count(*) <= ${sql.lit(EXACT_COUNT_LIMIT)} as ok from base)`}
     ${sql.join(selects, sql` union all `)}`,
     options.timeoutMs,
     {

@@ -126,6 +126,11 @@ describe('searchStudies on the 206 real fixture studies', () => {
     expect(result.facets!.status).toEqual(countBy(docs.filter(inPhase), (d) => [statusOf(d)]));
     expect(result.facets!.phase).toEqual(countBy(docs.filter(inStatus), phasesOf));
     expect(result.facets!.country).toEqual(countBy(both, countriesOf).slice(0, 50));
+    // The facets without a filter count the matches of both filters.
+    expect(result.facets!.studyType).toEqual(
+      countBy(both, (d) => [d.protocolSection.designModule?.studyType]),
+    );
+    expect(result.facets!.hasResults).toEqual(countBy(both, (d) => [String(Boolean(d.hasResults))]));
   });
 
   it('finds every study that mentions a term, title mentions first', async () => {
