@@ -120,14 +120,13 @@ export async function countMatches(
      * itself, does not. Default true.
      */
     halves?: boolean;
+    /** The sparse sample's read, when the caller started it (readSparseSample) to use it too. */
+    sparse?: Promise<SampledCounts>;
   },
 ): Promise<MatchCounts> {
   const { withFacets, timeoutMs } = options;
-  const sampleCounts = async (sample: SampleFactor) => ({
-    ...(await countFacets(db, plan, { read: sample, withFacets, timeoutMs })),
-    sample,
-  });
-  const sparse = await sampleCounts(SPARSE_SAMPLE_FACTOR);
+  const sampleCounts = (sample: SampleFactor) => readSample(db, plan, sample, { withFacets, timeoutMs });
+  const sparse = await (options.sparse ?? sampleCounts(SPARSE_SAMPLE_FACTOR));
   // Sampled, the total is still exact when the facet filters may bring the matches down to the limit: read
   // meanwhile, unless the sparse sample's matches (filters included) are beyond doubt above it.
   const exactTotal =
@@ -175,6 +174,27 @@ export async function countMatches(
   return estimated(dense ?? sampleCounts(SAMPLE_FACTOR));
 }
 
+/**
+ * The 1-in-64 sample's counts, which countMatches reads first: a caller that needs the estimate too
+ * starts the read (searchStudies, to choose the page's plan) and passes it to countMatches.
+ */
+export function readSparseSample(
+  db: Db,
+  plan: SearchPlan,
+  options: { withFacets: boolean; timeoutMs: number },
+): Promise<SampledCounts> {
+  return readSample(db, plan, SPARSE_SAMPLE_FACTOR, options);
+}
+
+async function readSample(
+  db: Db,
+  plan: SearchPlan,
+  sample: SampleFactor,
+  options: { withFacets: boolean; timeoutMs: number },
+): Promise<SampledCounts> {
+  return { ...(await countFacets(db, plan, { read: sample, ...options })), sample };
+}
+
 /** Each facet's value column in the base; array columns count each element. */
 const FACET_COLUMNS: Record<FacetName, { value: Sql; array: boolean }> = {
   status: { value: sql`b.overall_status`, array: false },
@@ -188,7 +208,7 @@ const FACET_COLUMNS: Record<FacetName, { value: Sql; array: boolean }> = {
 
 const flag = (facet: FacetName) => sql.ref(`b.f_${facet}`);
 
-type SampledCounts = FacetCounts & { sample: SampleFactor };
+export type SampledCounts = FacetCounts & { sample: SampleFactor };
 
 export interface FacetCounts {
   /** Matches of the whole query (scaled when sampled; among the base rows read when bounded). */

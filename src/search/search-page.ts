@@ -100,6 +100,11 @@ export interface PageRequest {
   timeoutMs: number;
   /** Most matches scored for relevance. */
   rankCap: number;
+  /**
+   * Read the matches through their indexes' bitmap and sort them, never walk a sort index: for a page sorted
+   * by a column whose text is known selective (searchStudies).
+   */
+  bitmap?: boolean;
 }
 
 /** Fetches pageSize + 1 rows (the extra one says whether there is a next page). */
@@ -184,6 +189,9 @@ export async function fetchPage(db: Db, plan: SearchPlan, request: PageRequest):
     // radius, the cells' GIN lookup narrows the candidates already, and each one's sites are checked by an
     // index-only scan (migration 000018), which bitmap-only plans would forbid: "diabetes" within 20 mi of
     // New York, 24 → 17 ms.
-    { indexed: plan.indexed, bitmap: plan.indexed && request.sort === 'relevance' && !plan.near },
+    {
+      indexed: plan.indexed,
+      bitmap: plan.indexed && ((request.sort === 'relevance' && !plan.near) || request.bitmap === true),
+    },
   );
 }
