@@ -154,10 +154,10 @@ export async function searchStudies(
       `Relevance was scored for the first ${rankCap} of the matches the index returned; ` +
         'sort by a date or add filters to see all matches.',
     );
-  const sample = `a 1-in-${counts.sampleFactor} sample of studies`;
+  const sample = (factor: number | null) => `a 1-in-${factor} sample of studies`;
   if (counts.totalApproximate)
-    notes.push(`The total is estimated from ${sample} (more than 10,000 matches).`);
-  if (counts.facetsApproximate) notes.push(`Facet counts are estimated from ${sample}.`);
+    notes.push(`The total is estimated from ${sample(counts.totalSample)} (more than 10,000 matches).`);
+  if (counts.facetsApproximate) notes.push(`Facet counts are estimated from ${sample(counts.facetsSample)}.`);
   if (query.near)
     notes.push('Distance search covers only sites with coordinates; sites without a geo point cannot match.');
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BROAD_DENSE_ROWS,
+  BROAD_SPARSE_ROWS,
   EXACT_COUNT_LIMIT,
   HALVES_MIN_SPARSE_ROWS,
   UNSURE_SPARSE_ROWS,
@@ -128,6 +129,44 @@ describe('counts above the exact limit', () => {
     // Too few sparse matches for the default threshold: the 1-in-8 sample counts.
     const dense = await searchStudies(t.db, { q: 'asthma', facets: true, pageSize: 5 });
     expect(dense.notes.join(' ')).toContain('estimated from a 1-in-8 sample');
+  });
+
+  it('takes the facets from the 1-in-64 sample and the total alone from the 1-in-8 when matches are few there', async () => {
+    // Filters alone, two statuses of three: the sparse sample holds every study's row for the facets, and
+    // two thirds of them as matches, too few for the total's precision (here its threshold is the sample's
+    // own size), yet beyond doubt over the limit.
+    const statuses = ['RECRUITING', 'COMPLETED'];
+    const { rows } = await t.db.query<{ base: number; sparse: number; dense: number }>(
+      `select count(*) filter (where (hashtext(nct_id) & 63) = 0)::int as base,
+              count(*) filter (where (hashtext(nct_id) & 63) = 0 and overall_status = any($1))::int as sparse,
+              count(*) filter (where search_sample and overall_status = any($1))::int as dense
+       from studies`,
+      [statuses],
+    );
+    const { base, sparse, dense } = rows[0]!;
+    expect(sparse).toBeGreaterThanOrEqual(BROAD_SPARSE_ROWS);
+    expect(sparse).toBeLessThan(base);
+    const query = { status: statuses as SearchQueryInput['status'], facets: true, pageSize: 5 };
+    const options = { sparseSampleMinRows: base };
+    const captured = await captureStatements(t.db, (db) => searchStudies(db, query, options));
+    const reads = captured.map(({ statement }) => statement.text);
+    // One read of the 1-in-8 sample, for the total alone: no facet columns, no materialized base.
+    const denseReads = reads.filter((text) => text.includes('search_sample'));
+    expect(denseReads).toHaveLength(1);
+    expect(denseReads[0]).not.toContain('with base');
+    const result = await searchStudies(t.db, query, options);
+    expect([result.total, result.totalApproximate, result.facetsApproximate]).toEqual([
+      dense * 8,
+      true,
+      true,
+    ]);
+    expect(result.notes.join(' ')).toContain('total is estimated from a 1-in-8 sample');
+    expect(result.notes.join(' ')).toContain('Facet counts are estimated from a 1-in-64 sample');
+    const completed = result.facets!.status.find((f) => f.value === 'COMPLETED')!;
+    const { rows: sampled } = await t.db.query<{ n: number }>(
+      `select count(*)::int as n from studies where (hashtext(nct_id) & 63) = 0 and overall_status = 'COMPLETED'`,
+    );
+    expect(completed.count).toBe(sampled[0]!.n * 64);
   });
 
   it('gives an exact total when the facet filters bring a broad query under the limit', async () => {
