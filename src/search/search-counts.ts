@@ -107,7 +107,8 @@ export interface MatchCounts {
  *   EXACT_COUNT_LIMIT + 1 rows, gives the exact total and facets when the base has at most the limit, as a
  *   typical query's does; else the 1-in-8 sample again.
  * When sampled, the total is still exact if the facet filters bring the matches down to the limit (read
- * unless the sparse sample shows the filtered matches beyond doubt above it too).
+ * unless the sparse sample, or when it is unsure the 1-in-8 one, shows the filtered matches beyond doubt
+ * above it too).
  */
 export async function countMatches(
   db: Db,
@@ -131,18 +132,29 @@ export async function countMatches(
     readSample(db, plan, sample, { withFacets: facets, timeoutMs });
   const sparse = await (options.sparse ?? sampleCounts(SPARSE_SAMPLE_FACTOR));
   // Sampled, the total is still exact when the facet filters may bring the matches down to the limit: read
-  // meanwhile, unless the sparse sample's matches (filters included) are beyond doubt above it.
-  const exactTotal =
-    hasFacetFilters(plan) && sparse.total / SPARSE_SAMPLE_FACTOR < BROAD_SPARSE_ROWS
-      ? () => boundedMatches(db, plan, timeoutMs)
-      : () => EXACT_COUNT_LIMIT + 1;
-  // The facets from one sample; the total from the same one unless another is given.
+  // meanwhile, unless the sparse sample's matches (filters included) are beyond doubt above it. Unsure
+  // there, the 1-in-8 sample's total decides first, so that a total beyond doubt above the limit is not
+  // counted up to it ("phase 2 with results", 11,000 matches: 82,000 rows read for 10,001, ~300 ms).
+  const sparseMatches = sparse.total / SPARSE_SAMPLE_FACTOR;
+  const exactTotal = async (dense: () => Promise<SampledCounts>): Promise<number> => {
+    if (!hasFacetFilters(plan) || sparseMatches >= BROAD_SPARSE_ROWS) return EXACT_COUNT_LIMIT + 1;
+    if (sparseMatches >= UNSURE_SPARSE_ROWS && (await dense()).total / SAMPLE_FACTOR >= BROAD_DENSE_ROWS)
+      return EXACT_COUNT_LIMIT + 1;
+    return boundedMatches(db, plan, timeoutMs);
+  };
+  // The facets from one sample; the total from the one given, else from the 1-in-8 sample when it was read
+  // for the total, else from the facets' sample.
   type Sampled = Promise<SampledCounts> | SampledCounts;
-  const estimated = async (
-    sampledCounts: Sampled,
-    totalCounts: Sampled = sampledCounts,
-  ): Promise<MatchCounts> => {
-    const [sampled, totalSampled, matches] = await Promise.all([sampledCounts, totalCounts, exactTotal()]);
+  const estimated = async (sampledCounts: Sampled, totalCounts?: Sampled): Promise<MatchCounts> => {
+    let dense: Promise<SampledCounts> | undefined;
+    const denseTotal = () => {
+      dense ??= Promise.resolve(totalCounts ?? sampledCounts).then((counts) =>
+        counts.sample === SAMPLE_FACTOR ? counts : sampleCounts(SAMPLE_FACTOR, false),
+      );
+      return dense;
+    };
+    const [sampled, matches] = await Promise.all([sampledCounts, exactTotal(denseTotal)]);
+    const totalSampled = await (dense ?? totalCounts ?? sampled);
     const exact = matches <= EXACT_COUNT_LIMIT;
     return {
       total: exact ? matches : Math.max(totalSampled.total, EXACT_COUNT_LIMIT + 1),
@@ -157,7 +169,6 @@ export async function countMatches(
   // The sparse sample answers when it holds enough rows for the facets (its base rows) and for the total
   // (its matches, unless they are so few that the total is read exactly).
   const minRows = options.sparseMinRows ?? SPARSE_SAMPLE_MIN_ROWS;
-  const sparseMatches = sparse.total / SPARSE_SAMPLE_FACTOR;
   if (sparse.baseRows >= minRows) {
     if (sparseMatches >= minRows || sparseMatches < BROAD_SPARSE_ROWS) return estimated(sparse);
     // Enough base rows for the facets, too few matches for the total: facet filters keep a fraction of a

@@ -169,6 +169,30 @@ describe('counts above the exact limit', () => {
     expect(completed.count).toBe(sampled[0]!.n * 64);
   });
 
+  it('lets the 1-in-8 sample rule out an exact total that the 1-in-64 one is unsure of', async () => {
+    // Filters alone, two phases of four (~12,000 matches): the sparse sample's matches leave the total
+    // unsure, the 1-in-8 sample's put it beyond doubt above the limit, so it is never counted up to it.
+    const phases = ['PHASE1', 'PHASE2'];
+    const { rows } = await t.db.query<{ n: number; sparse: number; dense: number }>(
+      `select count(*)::int as n,
+              count(*) filter (where (hashtext(nct_id) & 63) = 0)::int as sparse,
+              count(*) filter (where search_sample)::int as dense
+       from studies where phases && $1::text[]`,
+      [phases],
+    );
+    const { n, sparse, dense } = rows[0]!;
+    expect(n).toBeGreaterThan(EXACT_COUNT_LIMIT);
+    expect(sparse).toBeGreaterThanOrEqual(UNSURE_SPARSE_ROWS);
+    expect(sparse).toBeLessThan(BROAD_SPARSE_ROWS);
+    expect(dense).toBeGreaterThanOrEqual(BROAD_DENSE_ROWS);
+    const query = { phase: phases as SearchQueryInput['phase'], facets: true, pageSize: 5 };
+    const reads = await statementsOf(query);
+    expect(reads.filter((text) => text.includes('as matches from'))).toEqual([]);
+    const result = await searchStudies(t.db, query);
+    expect([result.total, result.totalApproximate]).toEqual([dense * 8, true]);
+    expect(result.notes.join(' ')).toContain('total is estimated from a 1-in-8 sample');
+  });
+
   it('gives an exact total when the facet filters bring a broad query under the limit', async () => {
     const completed = await exact(`brief_title like 'Asthma%' and overall_status = 'COMPLETED'`);
     expect(completed).toBeLessThanOrEqual(EXACT_COUNT_LIMIT);
