@@ -1167,6 +1167,10 @@ CREATE INDEX study_locations_country_idx ON public.study_locations USING btree (
 
 CREATE INDEX study_locations_earth_idx ON public.study_locations USING gist (geo) INCLUDE (nct_id) WHERE (geo IS NOT NULL);
 
+CREATE INDEX study_locations_sample_earth_idx ON public.study_locations USING gist (geo) INCLUDE (nct_id) WHERE ((geo IS NOT NULL) AND ((hashtext(nct_id) & 7) = 0));
+
+CREATE INDEX study_locations_sparse_earth_idx ON public.study_locations USING gist (geo) INCLUDE (nct_id) WHERE ((geo IS NOT NULL) AND ((hashtext(nct_id) & 63) = 0));
+
 CREATE INDEX study_locations_study_geo_idx ON public.study_locations USING btree (nct_id) INCLUDE (geo) WHERE (geo IS NOT NULL);
 
 CREATE INDEX study_mesh_id_idx ON public.study_mesh USING btree (mesh_id);

@@ -103,6 +103,22 @@ describe('radius search', () => {
     }
   });
 
+  it("reads a sample's sites in the radius from that sample's own site index", async () => {
+    const plans = await plansOf(
+      (db) => searchStudies(db, { near, facets: true, pageSize: 5 }),
+      (text) => text.includes('& 63) = 0'),
+    );
+    // The 1-in-64 sample's read of a radius alone: only the sampled studies' sites (migration 000020), not
+    // every site in the radius filtered by its study's hash.
+    expect(plans.length).toBeGreaterThan(0);
+    for (const plan of plans) {
+      const scans = plan.filter((n) => n['Index Name']?.startsWith('study_locations_'));
+      expect(scans.map((n) => [n['Index Name'], n['Node Type'], n['Heap Fetches']])).toEqual([
+        ['study_locations_sparse_earth_idx', 'Index Only Scan', 0],
+      ]);
+    }
+  });
+
   it("counts a radius with text by checking each candidate's own site points, index-only", async () => {
     const within = await studiesWithinRadius();
     const query = { q: 'study', near, facets: true, pageSize: 5 };
