@@ -14,6 +14,7 @@ import { runSearchSql } from './run-search-sql.ts';
 import type { CursorPosition } from './search-cursor.ts';
 import {
   chordToMeters,
+  nearestSitesFirst,
   nearOrigin,
   nearSites,
   predicates,
@@ -62,6 +63,9 @@ export interface PageRow {
   site_lat: number | null;
   site_lon: number | null;
   site_distance_m: number | null;
+  /** A page read from the nearest sites only: the chord of the farthest of them, and how many were read. */
+  nearest_reach?: number | string;
+  nearest_sites?: number | string;
 }
 
 interface SortSpec {
@@ -107,8 +111,38 @@ export interface PageRequest {
   bitmap?: boolean;
 }
 
+/**
+ * Sites a nearest-first page reads first, nearest first: the page is kept when they hold it whole (see
+ * fetchPage), else the page is read from every site in the radius.
+ */
+export const NEAREST_SITES_FIRST = 2_000;
+
 /** Fetches pageSize + 1 rows (the extra one says whether there is a next page). */
 export async function fetchPage(db: Db, plan: SearchPlan, request: PageRequest): Promise<PageRow[]> {
+  // The first page nearest first: sorting every study in the radius by its nearest site to keep 21 took 138
+  // ms for the 39,572 studies within 50 km of New York (605,500 studies). The GiST index returns the sites
+  // themselves nearest first (its distance ordering): the nearest NEAREST_SITES_FIRST of them hold, whole,
+  // every study whose nearest site is nearer than the last of them (`reach`). The page read from them is
+  // the page when its last row (the extra one) is nearer than that, or when they were all the radius's
+  // sites; otherwise it is read again from every site.
+  if (plan.near && request.sort === 'distance' && request.order === 'asc' && !request.after) {
+    const rows = await pageRows(db, plan, request, NEAREST_SITES_FIRST);
+    const last = rows[request.pageSize];
+    const whole = last
+      ? Number(last.sort_key) < Number(last.nearest_reach)
+      : rows.length > 0 && Number(rows[0]!.nearest_sites) < NEAREST_SITES_FIRST;
+    if (whole) return rows;
+  }
+  return pageRows(db, plan, request);
+}
+
+/** The page's rows; with `nearestSites`, nearest first from that many nearest sites only. */
+async function pageRows(
+  db: Db,
+  plan: SearchPlan,
+  request: PageRequest,
+  nearestSites?: number,
+): Promise<PageRow[]> {
   const spec = sortSpec(plan, request.sort, request.order);
   const limit = sql.lit(request.pageSize + 1);
   const after = request.after;
@@ -134,8 +168,10 @@ export async function fetchPage(db: Db, plan: SearchPlan, request: PageRequest):
     const keyset = cursorKey
       ? sql`where (n.chord_m, n.nct_id) ${spec.desc ? sql`<` : sql`>`} (${cursorKey}, ${after?.nctId}::text)`
       : sql``;
-    page = sql`select p.nct_id, p.sort_key from (
-        select n.nct_id, n.chord_m as sort_key from (${nearSites(plan.near)}) n ${keyset}
+    const sites = nearestSites ? nearestSitesFirst(plan.near, nearestSites) : nearSites(plan.near);
+    const reach = nearestSites ? sql`n.reach, n.sites` : sql`null::float8 as reach, null::bigint as sites`;
+    page = sql`select p.nct_id, p.sort_key, p.reach, p.sites from (
+        select n.nct_id, n.chord_m as sort_key, ${reach} from (${sites}) n ${keyset}
         order by n.chord_m ${dir}, n.nct_id ${dir} offset 0
       ) p
       where exists (select 1 from studies s where s.nct_id = p.nct_id and ${predicates(plan)})
@@ -179,7 +215,9 @@ export async function fetchPage(db: Db, plan: SearchPlan, request: PageRequest):
       s.has_results, s.countries, ${snippet} as snippet,
       site.facility as site_facility, site.city as site_city, site.state as site_state,
       site.country as site_country, site.status as site_status, site.lat as site_lat, site.lon as site_lon,
-      site.distance_m as site_distance_m
+      site.distance_m as site_distance_m${
+        nearestSites ? sql`, page.reach as nearest_reach, page.sites as nearest_sites` : sql``
+      }
     from page join studies s on s.nct_id = page.nct_id
     ${site}
     order by page.sort_key ${outerDir}, page.nct_id ${tieDir}`,

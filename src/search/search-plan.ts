@@ -233,6 +233,25 @@ export function nearSites(near: Near, sampleMask?: number): Sql {
     group by l.nct_id`;
 }
 
+/**
+ * nearSites for the `limit` sites within the radius nearest to its center, read nearest first through the
+ * GiST index's distance ordering (`<->`, the same chord as cube_distance), with `reach`, the chord of the
+ * farthest of them, and `sites`, how many they are: every study with a site nearer than `reach` is among
+ * them with its nearest site.
+ */
+export function nearestSitesFirst(near: Near, limit: number): Sql {
+  const origin = nearOrigin(near);
+  return sql`select l.nct_id, min(l.chord) as chord_m, max(max(l.chord)) over () as reach,
+      sum(count(*)) over () as sites
+    from (
+      select l.nct_id, cube_distance(${origin}, l.geo) as chord from study_locations l
+      where ${withinRadius(near)}
+      order by l.geo <-> ${origin}
+      limit ${sql.lit(limit)}
+    ) l
+    group by l.nct_id`;
+}
+
 /** A site `l` lies within the radius: the GiST index's box, then the exact chord. */
 function withinRadius(near: Near): Sql {
   return sql`earth_box(${nearOrigin(near)}, ${radiusMeters(near)}::float8) @> l.geo and ${withinChord(near)}`;

@@ -4,6 +4,7 @@
  * still return exactly the studies with a site within the radius, counted here in plain SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NEAREST_SITES_FIRST } from '../../src/search/search-page.ts';
 import { searchStudies } from '../../src/search/search-studies.ts';
 import type { Db } from '../../src/store/db.ts';
 import { captureStatements, explainCaptured } from '../support/captured-statements.ts';
@@ -101,6 +102,36 @@ describe('radius search', () => {
       expect(scan['Node Type']).toBe('Index Only Scan');
       expect(scan['Heap Fetches']).toBe(0);
     }
+  });
+
+  it('reads a nearest-first page from the nearest sites, and from every site when they do not hold it', async () => {
+    // 300 km around (35, -100): ~2,800 sites, more than the nearest NEAREST_SITES_FIRST the page reads first.
+    const wide = { ...near, radius: 300 };
+    const { rows } = await t.db.query<{ nct_id: string }>(
+      `select nct_id from study_locations
+       where earth_box(ll_to_earth(35, -100), 300000) @> geo
+         and cube_distance(ll_to_earth(35, -100), geo) <= 2 * earth() * sin(300000 / (2 * earth()))
+       group by nct_id order by min(cube_distance(ll_to_earth(35, -100), geo)), nct_id`,
+    );
+    expect(rows.length * 3).toBeGreaterThan(NEAREST_SITES_FIRST);
+    const pages = (captured: { statement: { text: string } }[]) =>
+      captured.filter(({ statement }) => statement.text.includes('with page'));
+
+    // The nearest studies hold the page: one statement, through the GiST index's distance ordering.
+    const query = { near: wide, sort: 'distance' as const, pageSize: 5 };
+    const nearest = await captureStatements(t.db, (db) => searchStudies(db, query));
+    expect(pages(nearest).map(({ statement }) => statement.text.includes('<->'))).toEqual([true]);
+    const result = await searchStudies(t.db, query);
+    expect(result.studies.map((s) => s.nctId)).toEqual(rows.slice(0, 5).map((r) => r.nct_id));
+    expect(result.nextCursor).not.toBeNull();
+
+    // The farthest study alone: not among the nearest sites' studies, so the page is read again from all.
+    const farthest = rows.at(-1)!.nct_id;
+    const alone = { ...query, ids: [farthest] };
+    const again = await captureStatements(t.db, (db) => searchStudies(db, alone));
+    expect(pages(again).map(({ statement }) => statement.text.includes('<->'))).toEqual([true, false]);
+    const found = await searchStudies(t.db, alone);
+    expect([found.studies.map((s) => s.nctId), found.nextCursor]).toEqual([[farthest], null]);
   });
 
   it("reads a sample's sites in the radius from that sample's own site index", async () => {
