@@ -140,7 +140,7 @@ export async function countMatches(
     if (!hasFacetFilters(plan) || sparseMatches >= BROAD_SPARSE_ROWS) return EXACT_COUNT_LIMIT + 1;
     if (sparseMatches >= UNSURE_SPARSE_ROWS && (await dense()).total / SAMPLE_FACTOR >= BROAD_DENSE_ROWS)
       return EXACT_COUNT_LIMIT + 1;
-    return boundedMatches(db, plan, timeoutMs);
+    return boundedMatches(db, await exactFrom(db, plan, sparse, timeoutMs), timeoutMs);
   };
   // The facets from one sample; the total from the one given, else from the 1-in-8 sample when it was read
   // for the total, else from the facets' sample.
@@ -198,6 +198,27 @@ export async function countMatches(
       facetsSample: null,
     };
   return estimated(dense ?? sampleCounts(SAMPLE_FACTOR));
+}
+
+/**
+ * The plan to count a radius's matches exactly with. A radius without text joins every study in the radius
+ * to its row, one lookup each: 39,572 around New York (50 km) for the 350 of them recruiting for phase 3,
+ * 376 ms at 605,500 studies. When the other predicates leave fewer studies anywhere than the radius holds
+ * (both estimated on the sparse sample, one 8 ms read more), each of those is checked against its own
+ * sites instead: 57 ms. For status RECRUITING alone (130,000 studies) the join stays (391 against 684 ms).
+ */
+async function exactFrom(
+  db: Db,
+  plan: SearchPlan,
+  sparse: SampledCounts,
+  timeoutMs: number,
+): Promise<SearchPlan> {
+  if (!plan.fromEachStudy) return plan;
+  const anywhere = { ...plan, from: sql`studies s`, sampledFrom: () => sql`studies s`, near: null };
+  const unplaced = await readSample(db, anywhere, SPARSE_SAMPLE_FACTOR, { withFacets: false, timeoutMs });
+  return unplaced.total < sparse.baseRows * SPARSE_SAMPLE_FACTOR
+    ? { ...plan, from: plan.fromEachStudy }
+    : plan;
 }
 
 /**

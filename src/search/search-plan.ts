@@ -51,6 +51,12 @@ export interface SearchPlan {
   fieldText: boolean;
   /** A predicate is a text, id or location lookup that an index answers (see run-search-sql.ts). */
   indexed: boolean;
+  /**
+   * A radius without text: `from` with each study checked against its own sites, in place of every site in
+   * the radius grouped by study; cheaper when the other predicates leave fewer studies than the radius
+   * holds (search-counts.ts). Null otherwise.
+   */
+  fromEachStudy: Sql | null;
   near: Near | null;
 }
 
@@ -212,6 +218,7 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
     fieldText,
     indexed: TEXT_FIELDS.some((field) => query[field] !== undefined) || query.q !== undefined || !!query.ids,
     near: query.near ?? null,
+    fromEachStudy: near && !cells ? nearByStudy(near) : null,
   };
 }
 

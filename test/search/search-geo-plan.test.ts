@@ -4,7 +4,9 @@
  * still return exactly the studies with a site within the radius, counted here in plain SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXACT_COUNT_LIMIT } from '../../src/search/search-counts.ts';
 import { NEAREST_SITES_FIRST } from '../../src/search/search-page.ts';
+import type { SearchQueryInput } from '../../src/search/search-query.ts';
 import { searchStudies } from '../../src/search/search-studies.ts';
 import type { Db } from '../../src/store/db.ts';
 import { captureStatements, explainCaptured } from '../support/captured-statements.ts';
@@ -185,6 +187,35 @@ describe('radius search', () => {
       expect(scans.length).toBeGreaterThan(0);
       for (const scan of scans) expect(scan['Index Name']).toMatch(/^studies_sparse_sample_/);
       expect(scans.some((n) => /geo_cells && /.test(n['Index Cond'] ?? ''))).toBe(true);
+    }
+  });
+
+  it("counts a radius with selective filters by checking each filtered study's own sites", async () => {
+    // 2,000 km around the middle of the grid holds most studies; 1 in 40 is completed. The exact total of
+    // the completed ones checks those 600 studies' sites rather than joining ~22,000 studies to their rows.
+    const wide = { lat: 37.5, lon: -96, radius: 2000, unit: 'km' as const };
+    const within = `exists (select 1 from study_locations l where l.nct_id = s.nct_id
+      and earth_distance(ll_to_earth(37.5, -96), ll_to_earth(l.lat, l.lon)) <= 2000000)`;
+    await t.db.exec(`update studies set overall_status = 'COMPLETED' where hashtext(nct_id) % 40 = 0`);
+    try {
+      await t.db.exec('analyze studies');
+      const { rows } = await t.db.query<{ radius: number; completed: number }>(
+        `select count(*)::int as radius,
+                count(*) filter (where overall_status = 'COMPLETED')::int as completed
+         from studies s where ${within}`,
+      );
+      expect(rows[0]!.radius).toBeGreaterThan(EXACT_COUNT_LIMIT);
+      const query = { near: wide, status: ['COMPLETED'] as SearchQueryInput['status'], facets: true };
+      const captured = await captureStatements(t.db, (db) => searchStudies(db, query));
+      const totals = captured.filter(({ statement }) =>
+        statement.text.startsWith('select count(*)::int as matches from'),
+      );
+      expect(totals.map(({ statement }) => statement.text.includes('join lateral'))).toEqual([true]);
+      const result = await searchStudies(t.db, query);
+      expect([result.total, result.totalApproximate]).toEqual([rows[0]!.completed, false]);
+    } finally {
+      await t.db.exec(`update studies set overall_status = 'RECRUITING' where overall_status = 'COMPLETED'`);
+      await t.db.exec('vacuum (analyze) studies');
     }
   });
 });
