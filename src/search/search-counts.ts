@@ -213,12 +213,10 @@ async function exactFrom(
   sparse: SampledCounts,
   timeoutMs: number,
 ): Promise<SearchPlan> {
-  if (!plan.fromEachStudy) return plan;
-  const anywhere = { ...plan, from: sql`studies s`, sampledFrom: () => sql`studies s`, near: null };
+  if (!plan.eachStudy) return plan;
+  const { from, anywhere } = plan.eachStudy;
   const unplaced = await readSample(db, anywhere, SPARSE_SAMPLE_FACTOR, { withFacets: false, timeoutMs });
-  return unplaced.total < sparse.baseRows * SPARSE_SAMPLE_FACTOR
-    ? { ...plan, from: plan.fromEachStudy }
-    : plan;
+  return unplaced.total < sparse.baseRows * SPARSE_SAMPLE_FACTOR ? { ...plan, from } : plan;
 }
 
 /**

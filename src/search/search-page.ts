@@ -169,9 +169,10 @@ async function pageRows(
       ? sql`where (n.chord_m, n.nct_id) ${spec.desc ? sql`<` : sql`>`} (${cursorKey}, ${after?.nctId}::text)`
       : sql``;
     const sites = nearestSites ? nearestSitesFirst(plan.near, nearestSites) : nearSites(plan.near);
-    const reach = nearestSites ? sql`n.reach, n.sites` : sql`null::float8 as reach, null::bigint as sites`;
-    page = sql`select p.nct_id, p.sort_key, p.reach, p.sites from (
-        select n.nct_id, n.chord_m as sort_key, ${reach} from (${sites}) n ${keyset}
+    // From the nearest sites only, the page carries how far and how many they were (fetchPage).
+    const reach = nearestSites ? sql`, n.reach, n.sites` : sql``;
+    page = sql`select p.* from (
+        select n.nct_id, n.chord_m as sort_key${reach} from (${sites}) n ${keyset}
         order by n.chord_m ${dir}, n.nct_id ${dir} offset 0
       ) p
       where exists (select 1 from studies s where s.nct_id = p.nct_id and ${predicates(plan)})

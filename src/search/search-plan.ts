@@ -52,11 +52,12 @@ export interface SearchPlan {
   /** A predicate is a text, id or location lookup that an index answers (see run-search-sql.ts). */
   indexed: boolean;
   /**
-   * A radius without text: `from` with each study checked against its own sites, in place of every site in
-   * the radius grouped by study; cheaper when the other predicates leave fewer studies than the radius
-   * holds (search-counts.ts). Null otherwise.
+   * A radius without text, two other ways to read it (search-counts.ts): `from` with each study checked
+   * against its own sites, in place of every site in the radius grouped by study, which is cheaper when the
+   * other predicates leave fewer studies than the radius holds; and `anywhere`, the plan of the same query
+   * without its radius, which tells how many they leave. Null otherwise.
    */
-  fromEachStudy: Sql | null;
+  eachStudy: { from: Sql; anywhere: SearchPlan } | null;
   near: Near | null;
 }
 
@@ -218,7 +219,10 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
     fieldText,
     indexed: TEXT_FIELDS.some((field) => query[field] !== undefined) || query.q !== undefined || !!query.ids,
     near: query.near ?? null,
-    fromEachStudy: near && !cells ? nearByStudy(near) : null,
+    eachStudy:
+      near && !cells
+        ? { from: nearByStudy(near), anywhere: buildSearchPlan({ ...query, near: undefined }, synonyms) }
+        : null,
   };
 }
 
