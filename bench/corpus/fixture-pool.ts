@@ -129,10 +129,14 @@ export function loadFixturePool(dir: string = DEFAULT_FIXTURE_DIR): FixturePool 
     const eligibility = { ...tp.eligibilityModule };
     for (const key of ['minimumAge', 'maximumAge', 'stdAges', 'healthyVolunteers']) delete eligibility[key];
     const contacts = { ...tp.contactsLocationsModule };
-    const locations = (contacts.locations ?? []) as Array<Record<string, unknown>>;
     delete contacts.locations;
+    // A site's place (city, state, zip, country, coordinates) is taken as the fixture has it: templatized,
+    // "United States" became "United {{I}}" (the intervention STAT, plural "-es") and no generated site was
+    // in the United States. Its facility's name follows the topic ("… Diabetes Center").
+    const locations = (p.contactsLocationsModule?.locations ?? []) as Array<Record<string, unknown>>;
     for (const location of locations) {
       const { status: _status, ...site } = location;
+      if (typeof site.facility === 'string') site.facility = templater.templatize(site.facility);
       sites.push(JSON.stringify(site));
     }
     const description = tp.descriptionModule ?? {};

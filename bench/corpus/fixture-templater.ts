@@ -84,8 +84,12 @@ const NOT_A_TOPIC_NAME = new Set([
   'acute disease',
 ]);
 
+/**
+ * Intervention names that are control arms or everyday words; "STAT" (a fixture's intervention) with the
+ * plural "-es" the patterns allow would replace "States" in "United States".
+ */
 const NOT_AN_INTERVENTION_NAME =
-  /placebo|sham|control|usual care|standard of care|standard care|no intervention|observation|treatment as usual|^(chemotherapy|radiotherapy|surgery|exercise|oxygen|education|diet|questionnaires?)$/i;
+  /placebo|sham|control|usual care|standard of care|standard care|no intervention|observation|treatment as usual|^(chemotherapy|radiotherapy|surgery|exercise|oxygen|education|diet|questionnaires?|stat)$/i;
 
 interface FixtureNames {
   conditions: string[];

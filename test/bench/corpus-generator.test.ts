@@ -130,6 +130,30 @@ describe('generateRecords', () => {
     expect(coherent / studies.length).toBeGreaterThan(0.9);
   });
 
+  it("places sites where the fixtures' sites are: no city or country is rewritten with the topic", () => {
+    type Site = { city?: string; country?: string; geoPoint?: unknown };
+    const fixtureSites = new Set<string>();
+    for (const study of pool.raw as unknown as readonly ShapeStudy[])
+      for (const site of study.protocolSection.contactsLocationsModule?.locations ?? [])
+        fixtureSites.add(
+          JSON.stringify([(site as Site).city, (site as Site).country, (site as Site).geoPoint]),
+        );
+    const countries = new Map<string, number>();
+    for (const study of generateStudies({
+      count: 500,
+      seed: 42,
+      brokenShare: 0,
+      pool,
+    }) as Iterable<ShapeStudy>)
+      for (const site of study.protocolSection.contactsLocationsModule?.locations ?? []) {
+        const { city, country, geoPoint } = site as Site;
+        expect(fixtureSites.has(JSON.stringify([city, country, geoPoint]))).toBe(true);
+        countries.set(country ?? '', (countries.get(country ?? '') ?? 0) + 1);
+      }
+    // The fixtures' most frequent site country, as the registry's.
+    expect([...countries].sort((a, b) => b[1] - a[1])[0]?.[0]).toBe('United States');
+  });
+
   it('makes ~3.5 MB studies with thousands of sites and posted results when asked for large ones', () => {
     const [record] = [...generateRecords({ count: 1, seed: 42, largeShare: 1, brokenShare: 0, pool })];
     const study = JSON.parse(record!.json) as ShapeStudy;
