@@ -1171,7 +1171,7 @@ CREATE INDEX study_locations_sample_earth_idx ON public.study_locations USING gi
 
 CREATE INDEX study_locations_sparse_earth_idx ON public.study_locations USING gist (geo) INCLUDE (nct_id) WHERE ((geo IS NOT NULL) AND ((hashtext(nct_id) & 63) = 0));
 
-CREATE INDEX study_locations_study_geo_idx ON public.study_locations USING btree (nct_id) INCLUDE (geo) WHERE (geo IS NOT NULL);
+CREATE INDEX study_locations_study_point_idx ON public.study_locations USING btree (nct_id, geo) WHERE (geo IS NOT NULL);
 
 CREATE INDEX study_mesh_id_idx ON public.study_mesh USING btree (mesh_id);
 

@@ -20,6 +20,7 @@ import {
   predicates,
   type SearchPlan,
   type Sql,
+  siteSlab,
 } from './search-plan.ts';
 import type { SearchSort } from './search-query.ts';
 
@@ -191,14 +192,15 @@ async function pageRows(
   const snippet = plan.highlight
     ? sql`ts_headline('english'::regconfig, coalesce(s.brief_summary, ''), ${plan.highlight}, ${HEADLINE_OPTIONS})`
     : sql`null::text`;
-  const origin = plan.near ? nearOrigin(plan.near) : null;
-  const site = origin
+  // Every page row has a site within the radius, so its nearest site lies in the radius's slab (siteSlab).
+  const near = plan.near;
+  const site = near
     ? sql`left join lateral (
         select l.facility, l.city, l.state, l.country, l.status, l.lat, l.lon,
-          ${chordToMeters(sql`cube_distance(${origin}, l.geo)`)} as distance_m
+          ${chordToMeters(sql`cube_distance(${nearOrigin(near)}, l.geo)`)} as distance_m
         from study_locations l
-        where l.nct_id = s.nct_id and l.geo is not null
-        order by cube_distance(${origin}, l.geo), l.ord
+        where l.nct_id = s.nct_id and l.geo is not null and ${siteSlab(near)}
+        order by cube_distance(${nearOrigin(near)}, l.geo), l.ord
         limit 1
       ) site on true`
     : sql`left join lateral (select null::text as facility, null::text as city, null::text as state,

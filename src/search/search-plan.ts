@@ -268,6 +268,19 @@ function withinRadius(near: Near): Sql {
   return sql`earth_box(${nearOrigin(near)}, ${radiusMeters(near)}::float8) @> l.geo and ${withinChord(near)}`;
 }
 
+/**
+ * The sites `l` whose earth-centered x lies within the radius of the origin's: a superset of those within the
+ * radius (a chord is at most the arc, and at least its x part), and a range of the index of each study's
+ * points (migration 000021), whose cube order compares x first. A study's check then reads ~1 point instead of
+ * every point until one is near (~27 for a multinational trial around New York).
+ */
+export function siteSlab(near: Near): Sql {
+  const x = sql`cube_ll_coord(${nearOrigin(near)}, 1)`;
+  const meters = sql`${radiusMeters(near)}::float8`;
+  return sql`l.geo >= cube(array[${x} - ${meters}, -1e8, -1e8])
+    and l.geo <= cube(array[${x} + ${meters}, 1e8, 1e8])`;
+}
+
 /** A site `l` has coordinates and lies within the radius (its chord from the origin). */
 function withinChord(near: Near): Sql {
   return sql`l.geo is not null and cube_distance(${nearOrigin(near)}, l.geo) <= ${chordOf(radiusMeters(near))}`;
@@ -286,13 +299,14 @@ export function chordToMeters(chord: Sql): Sql {
 /**
  * The studies with a site within the radius, for studies already narrowed by their cells and text: each
  * one's sites read until the first one within the radius (LIMIT 1), only for the studies the other
- * predicates leave, index-only from the sites' points by study (migration 000018, 0.013 ms a candidate
- * around New York). Nothing here needs the nearest site (the page finds it for its own rows).
+ * predicates leave, index-only from the sites' points by study, within the radius's slab of x (siteSlab,
+ * migration 000021: 0.005 ms a candidate around New York). Nothing here needs the nearest site (the page
+ * finds it for its own rows).
  */
 function nearByStudy(near: Near): Sql {
   return sql`studies s join lateral (
     select 1 from study_locations l
-    where l.nct_id = s.nct_id and ${withinChord(near)}
+    where l.nct_id = s.nct_id and ${siteSlab(near)} and ${withinChord(near)}
     limit 1
   ) n on true`;
 }

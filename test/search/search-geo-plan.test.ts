@@ -160,12 +160,14 @@ describe('radius search', () => {
       (text) => text.includes('limit 10001') && text.includes('study_locations'),
     );
     // The bounded reads of the facet base (one or two halves): each text candidate's sites come from the
-    // points-by-study index (migration 000018) without a heap fetch, and the radius's sites are not all
-    // read from the GiST index to be hashed.
+    // points-by-study index (migrations 000018 and 000021) without a heap fetch, only those in the radius's
+    // slab of x (a range of the index), and the radius's sites are not all read from the GiST index to be
+    // hashed.
     expect(plans.length).toBeGreaterThan(0);
     for (const plan of plans) {
-      const scans = plan.filter((n) => n['Index Name'] === 'study_locations_study_geo_idx');
+      const scans = plan.filter((n) => n['Index Name'] === 'study_locations_study_point_idx');
       expect(scans.map((n) => [n['Node Type'], n['Heap Fetches']])).toContainEqual(['Index Only Scan', 0]);
+      for (const scan of scans) expect(scan['Index Cond']).toMatch(/geo >= .*geo <= /);
       expect(plan.some((n) => n['Index Name'] === 'study_locations_earth_idx')).toBe(false);
     }
     const result = await searchStudies(t.db, query);
