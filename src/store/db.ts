@@ -30,11 +30,36 @@ export interface Db extends Queryable {
   readonly engine: Engine;
   /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * One read-only statement under `settings` (each SET LOCAL in its own transaction, so the connection keeps
+   * its defaults afterwards), in as few round trips as the engine allows. See SessionSettings.
+   */
+  readWith<R = Record<string, unknown>>(
+    settings: SessionSettings,
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>>;
   /** Kysely on the same database, for dynamic SQL (search) and the migrator. */
   readonly kysely: AnyKysely;
   /** How many statements may usefully run at once (pool size; 1 on PGlite). */
   readonly parallelism: number;
   close(): Promise<void>;
+}
+
+/**
+ * Settings (name → value) for one statement, from code, never from input: names are lowercase identifiers,
+ * values numbers, units or words (checked by settingsScript), so they can be sent as a script.
+ */
+export type SessionSettings = Readonly<Record<string, string>>;
+
+/** A SET LOCAL per setting, as one script (one round trip). */
+export function setLocalScript(settings: SessionSettings): string {
+  const sets = Object.entries(settings).map(([name, value]) => {
+    if (!/^[a-z_]+$/.test(name) || !/^[A-Za-z0-9_.]+$/.test(value))
+      throw new Error(`Invalid setting ${name} = ${value}`);
+    return `set local ${name} = '${value}'`;
+  });
+  return sets.join('; ');
 }
 
 /** Quotes an identifier that comes from code (table and column names), never from user input. */

@@ -13,7 +13,15 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely, PostgresDialect } from 'kysely';
 import { CdsError } from '../errors.ts';
-import { type AnyKysely, type Db, ident, type Queryable, type QueryResult } from './db.ts';
+import {
+  type AnyKysely,
+  type Db,
+  ident,
+  type Queryable,
+  type QueryResult,
+  type SessionSettings,
+  setLocalScript,
+} from './db.ts';
 
 type PgliteLike = Pick<PGlite, 'query' | 'exec'>;
 
@@ -120,6 +128,12 @@ export async function openPgliteDb(dir: string): Promise<Db> {
     kysely,
     ...wrap(pg),
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    // One connection, in process: no round trips to save.
+    readWith: <R>(settings: SessionSettings, text: string, params: readonly unknown[] = []) =>
+      pg.transaction(async (tx) => {
+        await tx.exec(setLocalScript(settings));
+        return wrap(tx).query<R>(text, params);
+      }),
     async close() {
       try {
         await pg.close();

@@ -30,6 +30,7 @@ function killingFirstCopy(db: Db): Db & { killed: () => boolean } {
     query: (text, params) => db.query(text, params),
     exec: (script) => db.exec(script),
     copyFrom: (table, columns, text) => db.copyFrom(table, columns, text),
+    readWith: (settings, text, params) => db.readWith(settings, text, params),
     close: () => db.close(),
     killed: () => killed,
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>

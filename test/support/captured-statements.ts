@@ -1,10 +1,9 @@
 /**
- * The statements a call sends to the database, each with the settings (search's set_config) of its own
- * transaction, so that a test can replay one under EXPLAIN as it ran. Searches run their statements on
- * several connections at once, so the order of the whole capture interleaves them; each statement keeps
- * its own transaction's settings.
+ * The statements a call sends to the database, each with the settings it ran under (search's SET LOCALs,
+ * Db.readWith), so that a test can replay one under EXPLAIN as it ran. Searches run their statements on
+ * several connections at once, so the order of the whole capture interleaves them.
  */
-import type { Db, Queryable } from '../../src/store/db.ts';
+import { type Db, type Queryable, type SessionSettings, setLocalScript } from '../../src/store/db.ts';
 
 export interface Sent {
   text: string;
@@ -12,8 +11,8 @@ export interface Sent {
 }
 export interface CapturedStatement {
   statement: Sent;
-  /** The transaction's set_config statement, or a no-op when it had none. */
-  settings: Sent;
+  /** The statement's own settings; none for a statement of a plain transaction. */
+  settings: SessionSettings;
 }
 
 export async function captureStatements(
@@ -24,18 +23,19 @@ export async function captureStatements(
   const spy: Db = {
     ...db,
     transaction: (inner) =>
-      db.transaction((tx) => {
-        let settings: Sent = { text: 'select 1', params: [] };
-        return inner({
+      db.transaction((tx) =>
+        inner({
           ...tx,
           query: (text: string, params?: readonly unknown[]) => {
-            const sent = { text, params: [...(params ?? [])] };
-            if (text.includes('set_config')) settings = sent;
-            else seen.push({ statement: sent, settings });
+            seen.push({ statement: { text, params: [...(params ?? [])] }, settings: {} });
             return tx.query(text, params);
           },
-        } as Queryable);
-      }),
+        } as Queryable),
+      ),
+    readWith: (settings, text, params) => {
+      seen.push({ statement: { text, params: [...(params ?? [])] }, settings });
+      return db.readWith(settings, text, params);
+    },
   };
   await fn(spy);
   return seen;
@@ -56,7 +56,7 @@ export async function explainCaptured<R>(
   let rows: R[] = [];
   await db
     .transaction(async (tx) => {
-      await tx.query(settings.text, settings.params);
+      if (Object.keys(settings).length > 0) await tx.exec(setLocalScript(settings));
       for (const text of setup) await tx.query(text);
       const explain = options ? `explain (${options}) ${statement.text}` : `explain ${statement.text}`;
       rows = (await tx.query<R>(explain, statement.params)).rows;

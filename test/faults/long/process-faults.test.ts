@@ -313,6 +313,7 @@ describe('process faults: nothing lost, nothing stored twice', () => {
         query: (text, params) => db.query(text, params),
         exec: (script) => db.exec(script),
         copyFrom: (table, columns, text) => db.copyFrom(table, columns, text),
+        readWith: (settings, text, params) => db.readWith(settings, text, params),
         close: () => db.close(),
         transaction: async (fn) => {
           if (!restarted) {

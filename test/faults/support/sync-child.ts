@@ -63,6 +63,7 @@ function pausing(db: Db): Db {
     query: (text, params) => db.query(text, params),
     exec: (script) => db.exec(script),
     copyFrom: (table, columns, text) => db.copyFrom(table, columns, text),
+    readWith: (settings, text, params) => db.readWith(settings, text, params),
     close: () => db.close(),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
       if (!serialize) return run(fn);
