@@ -1099,8 +1099,6 @@ CREATE INDEX studies_nct_id_aliases_idx ON public.studies USING gin (nct_id_alia
 
 CREATE INDEX studies_org_study_id_idx ON public.studies USING btree (lower(org_study_id));
 
-CREATE INDEX studies_overall_status_idx ON public.studies USING btree (overall_status);
-
 CREATE INDEX studies_phases_idx ON public.studies USING gin (phases);
 
 CREATE INDEX studies_removed_idx ON public.studies USING btree (removed_at) WHERE (removed_at IS NOT NULL);
@@ -1152,6 +1150,8 @@ CREATE INDEX studies_sparse_sample_vector_idx ON public.studies USING gin (searc
 CREATE INDEX studies_sponsor_vector_idx ON public.studies USING gin (sponsor_vector, geo_cells, overall_status, phases, study_type, lead_sponsor_class, countries, has_results, std_ages, ((hashtext(nct_id) & 1)));
 
 CREATE INDEX studies_start_date_idx ON public.studies USING btree (start_date, nct_id);
+
+CREATE INDEX studies_status_study_idx ON public.studies USING btree (overall_status, nct_id) INCLUDE (removed_at);
 
 CREATE INDEX studies_std_ages_idx ON public.studies USING gin (std_ages);
 

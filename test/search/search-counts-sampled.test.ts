@@ -302,7 +302,7 @@ describe('counts above the exact limit', () => {
     const captured = await captureStatements(t.db, (db) => searchStudies(db, query));
     const total = captured.find(({ statement }) => statement.text.includes('as matches from'))!;
     const rows = await explainCaptured<{ 'QUERY PLAN': string }>(t.db, total, '', [
-      'drop index studies_overall_status_idx, studies_phases_idx',
+      'drop index studies_status_study_idx, studies_phases_idx',
       `select set_config('enable_indexscan', 'off', true)`,
     ]);
     const plan = rows.map((row) => row['QUERY PLAN']).join('\n');

@@ -192,6 +192,46 @@ describe('radius search', () => {
     }
   });
 
+  it("counts a radius with a broad status filter from the status index's studies, not their rows", async () => {
+    // Three studies in four recruit. Within 1,100 km of the middle of the grid lie more than EXACT_COUNT_LIMIT
+    // studies, and fewer than recruit anywhere, so the exact total of the recruiting ones joins the
+    // radius's studies to the studies of that status. Those come from the status index alone (migration
+    // 000022: the study id and removed_at in the index), not from each study's row.
+    const radius = { lat: 37.5, lon: -96, radius: 1100, unit: 'km' as const };
+    const within = `exists (select 1 from study_locations l where l.nct_id = s.nct_id
+      and earth_distance(ll_to_earth(37.5, -96), ll_to_earth(l.lat, l.lon)) <= 1100000)`;
+    await t.db.exec(`update studies set overall_status = 'COMPLETED' where substr(nct_id, 4)::int % 4 = 0`);
+    try {
+      await t.db.exec('vacuum (analyze) studies');
+      const { rows } = await t.db.query<{ radius: number; recruiting: number; anywhere: number }>(
+        `select count(*) filter (where ${within})::int as radius,
+           count(*) filter (where ${within} and overall_status = 'RECRUITING')::int as recruiting,
+           count(*) filter (where overall_status = 'RECRUITING')::int as anywhere
+         from studies s`,
+      );
+      const counts = rows[0]!;
+      expect(counts.radius).toBeGreaterThan(EXACT_COUNT_LIMIT);
+      expect(counts.anywhere).toBeGreaterThan(counts.radius);
+      const query = { near: radius, status: ['RECRUITING'] as SearchQueryInput['status'], facets: true };
+      const plans = await plansOf(
+        (db) => searchStudies(db, query),
+        (text) => text.startsWith('select count(*)::int as matches from'),
+      );
+      expect(plans.length).toBe(1);
+      const scans = plans[0]!.filter((n) => n['Index Name'] === 'studies_status_study_idx');
+      expect(scans.map((n) => [n['Node Type'], n['Heap Fetches']])).toEqual([['Index Only Scan', 0]]);
+      // Joined (hashed at registry scale, probed here) without reading a study's row.
+      expect(
+        plans[0]!.filter((n) => n['Index Name'] === 'studies_pkey' || /Seq Scan|Bitmap/.test(n['Node Type'])),
+      ).toEqual([]);
+      const result = await searchStudies(t.db, query);
+      expect([result.total, result.totalApproximate]).toEqual([counts.recruiting, false]);
+    } finally {
+      await t.db.exec(`update studies set overall_status = 'RECRUITING' where overall_status = 'COMPLETED'`);
+      await t.db.exec('vacuum (analyze) studies');
+    }
+  });
+
   it("counts a radius with selective filters by checking each filtered study's own sites", async () => {
     // 2,000 km around the middle of the grid holds most studies; 1 in 40 is completed. The exact total of
     // the completed ones checks those 600 studies' sites rather than joining ~22,000 studies to their rows.
