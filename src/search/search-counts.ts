@@ -125,12 +125,16 @@ export async function countMatches(
     halves?: boolean;
     /** The sparse sample's read, when the caller started it (readSparseSample) to use it too. */
     sparse?: Promise<SampledCounts>;
+    /** readsEachStudy, when the caller shares it (the page sorted by distance asks it too). */
+    eachStudy?: () => Promise<boolean>;
   },
 ): Promise<MatchCounts> {
   const { withFacets, timeoutMs } = options;
   const sampleCounts = (sample: SampleFactor, facets = withFacets) =>
     readSample(db, plan, sample, { withFacets: facets, timeoutMs });
-  const sparse = await (options.sparse ?? sampleCounts(SPARSE_SAMPLE_FACTOR));
+  const sparseRead = options.sparse ?? sampleCounts(SPARSE_SAMPLE_FACTOR);
+  const eachStudy = options.eachStudy ?? readsEachStudy(db, plan, sparseRead, timeoutMs);
+  const sparse = await sparseRead;
   // Sampled, the total is still exact when the facet filters may bring the matches down to the limit: read
   // meanwhile, unless the sparse sample's matches (filters included) are beyond doubt above it. Unsure
   // there, the 1-in-8 sample's total decides first, so that a total beyond doubt above the limit is not
@@ -140,7 +144,8 @@ export async function countMatches(
     if (!hasFacetFilters(plan) || sparseMatches >= BROAD_SPARSE_ROWS) return EXACT_COUNT_LIMIT + 1;
     if (sparseMatches >= UNSURE_SPARSE_ROWS && (await dense()).total / SAMPLE_FACTOR >= BROAD_DENSE_ROWS)
       return EXACT_COUNT_LIMIT + 1;
-    return boundedMatches(db, await exactFrom(db, plan, sparse, timeoutMs), timeoutMs);
+    const perStudy = plan.eachStudy && (await eachStudy()) ? plan.eachStudy.from : null;
+    return boundedMatches(db, perStudy ? { ...plan, from: perStudy } : plan, timeoutMs);
   };
   // The facets from one sample; the total from the one given, else from the 1-in-8 sample when it was read
   // for the total, else from the facets' sample.
@@ -201,22 +206,29 @@ export async function countMatches(
 }
 
 /**
- * The plan to count a radius's matches exactly with. A radius without text joins every study in the radius
- * to its row, one lookup each: 39,572 around New York (50 km) for the 350 of them recruiting for phase 3,
- * 376 ms at 605,500 studies. When the other predicates leave fewer studies anywhere than the radius holds
- * (both estimated on the sparse sample, one 8 ms read more), each of those is checked against its own
- * sites instead: 57 ms. For status RECRUITING alone (130,000 studies) the join stays (391 against 684 ms).
+ * Whether a radius without text (plan.eachStudy) is read study by study: a radius's matches come from
+ * joining every study in the radius to its row, one lookup each (39,572 around New York within 50 km for
+ * the 350 of them recruiting for phase 3: 376 ms at 605,500 studies). When the other predicates leave fewer
+ * studies anywhere than the radius holds (both estimated on the sparse sample, one 8 ms read more), each
+ * of those is checked against its own sites instead: that count 57 ms. For status RECRUITING alone (69,400
+ * studies) the join stays. Read once, when first asked (the exact total, the page sorted by distance).
  */
-async function exactFrom(
+export function readsEachStudy(
   db: Db,
   plan: SearchPlan,
-  sparse: SampledCounts,
+  sparse: Promise<SampledCounts>,
   timeoutMs: number,
-): Promise<SearchPlan> {
-  if (!plan.eachStudy) return plan;
-  const { from, anywhere } = plan.eachStudy;
-  const unplaced = await readSample(db, anywhere, SPARSE_SAMPLE_FACTOR, { withFacets: false, timeoutMs });
-  return unplaced.total < sparse.baseRows * SPARSE_SAMPLE_FACTOR ? { ...plan, from } : plan;
+): () => Promise<boolean> {
+  let answer: Promise<boolean> | undefined;
+  return () => {
+    const anywhere = plan.eachStudy?.anywhere;
+    if (!anywhere) return Promise.resolve(false);
+    answer ??= Promise.all([
+      sparse,
+      readSample(db, anywhere, SPARSE_SAMPLE_FACTOR, { withFacets: false, timeoutMs }),
+    ]).then(([radius, unplaced]) => unplaced.total < radius.baseRows * SPARSE_SAMPLE_FACTOR);
+    return answer;
+  };
 }
 
 /**

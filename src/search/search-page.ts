@@ -14,6 +14,7 @@ import { runSearchSql } from './run-search-sql.ts';
 import type { CursorPosition } from './search-cursor.ts';
 import {
   chordToMeters,
+  nearestSiteOf,
   nearestSitesFirst,
   nearOrigin,
   nearSites,
@@ -110,6 +111,8 @@ export interface PageRequest {
    * by a column whose text is known selective (searchStudies).
    */
   bitmap?: boolean;
+  /** Whether a radius without text is read study by study (search-counts.ts readsEachStudy). */
+  eachStudy?: () => Promise<boolean>;
 }
 
 /**
@@ -127,23 +130,33 @@ export async function fetchPage(db: Db, plan: SearchPlan, request: PageRequest):
   // the page when its last row (the extra one) is nearer than that, or when they were all the radius's
   // sites; otherwise it is read again from every site.
   if (plan.near && request.sort === 'distance' && request.order === 'asc' && !request.after) {
-    const rows = await pageRows(db, plan, request, NEAREST_SITES_FIRST);
+    const rows = await pageRows(db, plan, request, { nearestSites: NEAREST_SITES_FIRST });
     const last = rows[request.pageSize];
     const whole = last
       ? Number(last.sort_key) < Number(last.nearest_reach)
       : rows.length > 0 && Number(rows[0]!.nearest_sites) < NEAREST_SITES_FIRST;
     if (whole) return rows;
   }
+  // Selective filters without text (recruiting phase 3 trials within 50 km of New York: 350 of the 39,572
+  // studies there) leave too few matches among the nearest sites; every site in the radius then meant
+  // sorting all 39,572 studies to check them in order (102 ms). Each filtered study's nearest site within
+  // the radius is read instead, when the filters leave fewer studies than the radius holds.
+  if (plan.near && request.sort === 'distance' && plan.eachStudy && (await request.eachStudy?.()))
+    return pageRows(db, plan, request, { eachStudy: true });
   return pageRows(db, plan, request);
 }
 
-/** The page's rows; with `nearestSites`, nearest first from that many nearest sites only. */
+/**
+ * The page's rows. Sorted by distance: from every site in the radius, from its `nearestSites` nearest sites
+ * only (nearest first), or (`eachStudy`) from each study of the other predicates' own sites.
+ */
 async function pageRows(
   db: Db,
   plan: SearchPlan,
   request: PageRequest,
-  nearestSites?: number,
+  read: { nearestSites?: number; eachStudy?: boolean } = {},
 ): Promise<PageRow[]> {
+  const { nearestSites } = read;
   const spec = sortSpec(plan, request.sort, request.order);
   const limit = sql.lit(request.pageSize + 1);
   const after = request.after;
@@ -159,6 +172,16 @@ async function pageRows(
         limit ${sql.lit(request.rankCap)}
       ) c ${keyset}
       order by c.sort_key desc, c.nct_id
+      limit ${limit}`;
+  } else if (request.sort === 'distance' && plan.near && read.eachStudy) {
+    const dir = spec.desc ? sql`desc` : sql`asc`;
+    const keyset = cursorKey
+      ? sql` and (n.chord_m, s.nct_id) ${spec.desc ? sql`<` : sql`>`} (${cursorKey}, ${after?.nctId}::text)`
+      : sql``;
+    page = sql`select s.nct_id, n.chord_m as sort_key from studies s
+      join lateral (${nearestSiteOf(plan.near)}) n on n.chord_m is not null
+      where ${predicates(plan)}${keyset}
+      order by n.chord_m ${dir}, s.nct_id ${dir}
       limit ${limit}`;
   } else if (request.sort === 'distance' && plan.near) {
     // Nearest first: the studies within the radius are ordered by their nearest site before any study row

@@ -311,6 +311,16 @@ function nearByStudy(near: Near): Sql {
   ) n on true`;
 }
 
+/**
+ * The nearest site within the radius of the study `s` (its chord, `chord_m`; null when it has none there),
+ * from the study's points in the radius's slab (siteSlab): for a page sorted by distance that reads the
+ * studies of selective filters one by one (search-page.ts).
+ */
+export function nearestSiteOf(near: Near): Sql {
+  return sql`select min(cube_distance(${nearOrigin(near)}, l.geo)) as chord_m from study_locations l
+    where l.nct_id = s.nct_id and ${siteSlab(near)} and ${withinChord(near)}`;
+}
+
 function nearFrom(near: Near, sampleMask?: number): Sql {
   return sql`studies s join (${nearSites(near, sampleMask)}) n on n.nct_id = s.nct_id`;
 }

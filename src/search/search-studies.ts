@@ -6,7 +6,13 @@
 import type { Db } from '../store/db.ts';
 import { correctWords } from './did-you-mean.ts';
 import { meshSynonyms } from './mesh-synonyms.ts';
-import { countMatches, EXACT_COUNT_LIMIT, type Facets, readSparseSample } from './search-counts.ts';
+import {
+  countMatches,
+  EXACT_COUNT_LIMIT,
+  type Facets,
+  readSparseSample,
+  readsEachStudy,
+} from './search-counts.ts';
 import { decodeCursor, encodeCursor } from './search-cursor.ts';
 import { fetchPage, type PageRow, RANK_CANDIDATE_CAP } from './search-page.ts';
 import { buildSearchPlan } from './search-plan.ts';
@@ -111,8 +117,10 @@ export async function searchStudies(
 
   // On a server pool the counts and the page run at once on two connections. The counts read the facet
   // base once, bounded (search-counts.ts): a typical query's exact total and facets cost one statement.
-  const request = { sort, order, after, pageSize: query.pageSize, timeoutMs, rankCap };
   const sparse = readSparseSample(db, plan, { withFacets: query.facets, timeoutMs });
+  // A radius without text: whether its matches are read study by study, asked by the count and the page.
+  const eachStudy = readsEachStudy(db, plan, sparse, timeoutMs);
+  const request = { sort, order, after, pageSize: query.pageSize, timeoutMs, rankCap, eachStudy };
   // A page of text sorted by a date or the enrollment walks that column's index and checks each row's text:
   // cheap when the text is broad ("cancer": 21 matches in ~115 rows), a vector read per row when it is not
   // ("melanoma", 3,700 matches: 2,464 rows for 21 at 605,500 studies). The sparse sample, read first
@@ -128,6 +136,7 @@ export async function searchStudies(
       withFacets: query.facets,
       timeoutMs,
       sparse,
+      eachStudy,
       // A relevance page scores at most rankCap candidates; a date sort reads every match to order them.
       halves: sort === 'relevance',
       ...(options.sparseSampleMinRows !== undefined ? { sparseMinRows: options.sparseSampleMinRows } : {}),

@@ -232,7 +232,7 @@ describe('radius search', () => {
     }
   });
 
-  it("counts a radius with selective filters by checking each filtered study's own sites", async () => {
+  it("counts and pages a radius with selective filters by each filtered study's own sites", async () => {
     // 2,000 km around the middle of the grid holds most studies; 1 in 40 is completed. The exact total of
     // the completed ones checks those 600 studies' sites rather than joining ~22,000 studies to their rows.
     const wide = { lat: 37.5, lon: -96, radius: 2000, unit: 'km' as const };
@@ -255,6 +255,26 @@ describe('radius search', () => {
       expect(totals.map(({ statement }) => statement.text.includes('join lateral'))).toEqual([true]);
       const result = await searchStudies(t.db, query);
       expect([result.total, result.totalApproximate]).toEqual([rows[0]!.completed, false]);
+
+      // Nearest first, the 2,000 nearest sites hold fewer completed studies than a page: the page is read
+      // from each completed study's own sites (its nearest one in the radius), not by sorting every study
+      // in the radius, and equals plain SQL's order, across pages.
+      const nearest = await t.db.query<{ nct_id: string }>(
+        `select s.nct_id from studies s, lateral (select min(earth_distance(ll_to_earth(37.5, -96),
+           ll_to_earth(l.lat, l.lon))) as d from study_locations l where l.nct_id = s.nct_id) n
+         where s.overall_status = 'COMPLETED' and n.d <= 2000000 order by n.d, s.nct_id limit 100`,
+      );
+      const byDistance = { ...query, sort: 'distance' as const, pageSize: 50 };
+      const pages = await captureStatements(t.db, (db) => searchStudies(db, byDistance));
+      const pageTexts = pages
+        .map(({ statement }) => statement.text)
+        .filter((text) => text.startsWith('with page'));
+      expect(pageTexts.map((text) => text.includes('select min(cube_distance('))).toEqual([false, true]);
+      const first = await searchStudies(t.db, byDistance);
+      const second = await searchStudies(t.db, { ...byDistance, cursor: first.nextCursor! });
+      expect([...first.studies, ...second.studies].map((s) => s.nctId)).toEqual(
+        nearest.rows.map((r) => r.nct_id),
+      );
     } finally {
       await t.db.exec(`update studies set overall_status = 'RECRUITING' where overall_status = 'COMPLETED'`);
       await t.db.exec('vacuum (analyze) studies');
