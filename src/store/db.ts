@@ -48,7 +48,7 @@ export interface Db extends Queryable {
 
 /**
  * Settings (name → value) for one statement, from code, never from input: names are lowercase identifiers,
- * values numbers, units or words (checked by settingsScript), so they can be sent as a script.
+ * values numbers, units or words (checked by setLocalScript), so they can be sent as a script.
  */
 export type SessionSettings = Readonly<Record<string, string>>;
 

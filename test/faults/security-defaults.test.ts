@@ -181,6 +181,9 @@ describe('security defaults', () => {
           transaction: async () => {
             throw internal;
           },
+          readWith: async () => {
+            throw internal;
+          },
           close: async () => {},
         };
         const lines: string[] = [];
