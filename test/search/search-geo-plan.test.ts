@@ -270,6 +270,12 @@ describe('radius search', () => {
         .map(({ statement }) => statement.text)
         .filter((text) => text.startsWith('with page'));
       expect(pageTexts.map((text) => text.includes('select min(cube_distance('))).toEqual([false, true]);
+      // The count and the page asked the same decision: the filters' 1-in-64 read (no site in it) ran once.
+      const anywhere = pages.filter(
+        ({ statement }) =>
+          statement.text.includes('& 63) = 0') && !statement.text.includes('study_locations'),
+      );
+      expect(anywhere.length).toBe(1);
       const first = await searchStudies(t.db, byDistance);
       const second = await searchStudies(t.db, { ...byDistance, cursor: first.nextCursor! });
       expect([...first.studies, ...second.studies].map((s) => s.nctId)).toEqual(
