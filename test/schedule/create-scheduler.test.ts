@@ -28,7 +28,10 @@ describe('createScheduler', () => {
   });
 
   it('on the embedded PGlite database runs "run now" in-process, recorded like any run', async () => {
-    const config = loadConfig({}, { dataDir, syncCron: '30 4 * * 1' });
+    // A weekly slot three days away: the schedule must not fire during the test (its own run would be the
+    // one recorded; '30 4 * * 1' did, on a Monday at 04:30 UTC).
+    const cron = `30 4 * * ${(new Date().getUTCDay() + 3) % 7}`;
+    const config = loadConfig({}, { dataDir, syncCron: cron });
     const db = await openMigratedDb(config);
     const scheduler = createScheduler({ db, config, logger: silentLogger, sync: recordedSync(db).sync });
     try {
@@ -46,7 +49,7 @@ describe('createScheduler', () => {
         trigger: 'manual',
         params: { schedule: { attempt: 1 } },
       });
-      expect((await scheduler.status()).cron).toBe('30 4 * * 1');
+      expect((await scheduler.status()).cron).toBe(cron);
     } finally {
       await scheduler.stop();
       await db.close();
