@@ -140,9 +140,9 @@ export async function fetchPage(db: Db, plan: SearchPlan, request: PageRequest):
   // Selective filters without text (recruiting phase 3 trials within 50 km of New York: 350 of the 39,572
   // studies there) leave too few matches among the nearest sites; every site in the radius then meant
   // sorting all 39,572 studies to check them in order (102 ms). Each filtered study's nearest site within
-  // the radius is read instead, when the filters leave fewer studies than the radius holds.
+  // the radius is read instead (those in the radius's cells), when they are fewer than the radius's studies.
   if (plan.near && request.sort === 'distance' && plan.eachStudy && (await request.eachStudy?.()))
-    return pageRows(db, plan, request, { eachStudy: true });
+    return pageRows(db, plan.eachStudy.plan, request, { eachStudy: true });
   return pageRows(db, plan, request);
 }
 

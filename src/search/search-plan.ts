@@ -49,15 +49,18 @@ export interface SearchPlan {
    * which has a GIN index over each sample too (migration 000017).
    */
   fieldText: boolean;
+  /** The base narrows the studies by the radius's cells (`studies.geo_cells`), which GIN indexes hold. */
+  geoCells: boolean;
   /** A predicate is a text, id or location lookup that an index answers (see run-search-sql.ts). */
   indexed: boolean;
   /**
-   * A radius without text, two other ways to read it (search-counts.ts): `from` with each study checked
-   * against its own sites, in place of every site in the radius grouped by study, which is cheaper when the
-   * other predicates leave fewer studies than the radius holds; and `anywhere`, the plan of the same query
-   * without its radius, which tells how many they leave. Null otherwise.
+   * A radius without text, read another way (search-counts.ts readsEachStudy): `plan` reads the studies of
+   * the other predicates in the radius's cells (when it has any, as a radius with text does) and checks each
+   * one against its own sites, in place of every site in the radius grouped by study, which is cheaper when
+   * they are fewer than the studies in the radius; `candidates` is the plan of those studies without the
+   * radius, which tells how many they are. Null otherwise.
    */
-  eachStudy: { from: Sql; anywhere: SearchPlan } | null;
+  eachStudy: { plan: SearchPlan; candidates: SearchPlan } | null;
   near: Near | null;
 }
 
@@ -207,7 +210,7 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
   const freeText = query.q !== undefined;
   const fieldText = VECTOR_FIELDS.some((field) => query[field] !== undefined);
   const from = (mask?: number) => (!near ? sql`studies s` : cells ? nearByStudy(near) : nearFrom(near, mask));
-  return {
+  const plan: SearchPlan = {
     from: from(),
     sampledFrom: from,
     halves: freeText || fieldText,
@@ -217,12 +220,30 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
     highlight: highlight.length > 0 ? sql.join(highlight, sql` || `) : null,
     freeText,
     fieldText,
+    geoCells: cells !== null,
     indexed: TEXT_FIELDS.some((field) => query[field] !== undefined) || query.q !== undefined || !!query.ids,
     near: query.near ?? null,
-    eachStudy:
-      near && !cells
-        ? { from: nearByStudy(near), anywhere: buildSearchPlan({ ...query, near: undefined }, synonyms) }
-        : null,
+    eachStudy: null,
+  };
+  if (!near || cells) return plan;
+  // A radius without text: the other predicates' studies in the radius's cells, each checked against its own
+  // sites ("recruiting phase 3 within 50 km of New York": 487 candidates, a 10 ms count, where checking
+  // the 5,000 recruiting phase 3 studies anywhere took 57 ms and joining the radius's 39,572 studies 376 ms).
+  const around = cellsWithin(near.lat, near.lon, radiusMeters(near));
+  const inCells = around ? [sql`s.geo_cells && ${around}::int[]`] : [];
+  const candidates = buildSearchPlan({ ...query, near: undefined }, synonyms);
+  const byStudy = {
+    from: nearByStudy(near),
+    sampledFrom: () => nearByStudy(near),
+    base: [...base, ...inCells],
+    geoCells: inCells.length > 0,
+  };
+  return {
+    ...plan,
+    eachStudy: {
+      plan: { ...plan, ...byStudy },
+      candidates: { ...candidates, base: [...candidates.base, ...inCells], geoCells: inCells.length > 0 },
+    },
   };
 }
 

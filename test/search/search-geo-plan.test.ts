@@ -232,6 +232,48 @@ describe('radius search', () => {
     }
   });
 
+  it('pages a radius with selective filters nearest first from the studies of those filters in its cells', async () => {
+    // 800 km around the middle of the grid: 330 one-degree cells; 1 in 40 studies is completed. The 2,000
+    // nearest sites hold fewer completed studies than a page, so the page reads the completed studies in
+    // the radius's cells (one GIN lookup of the cells and the status) and each one's nearest site.
+    const radius = { lat: 37.5, lon: -96, radius: 800, unit: 'km' as const };
+    const distance = `(select min(earth_distance(ll_to_earth(37.5, -96), ll_to_earth(l.lat, l.lon)))
+      from study_locations l where l.nct_id = s.nct_id)`;
+    await t.db.exec(`update studies set overall_status = 'COMPLETED' where substr(nct_id, 4)::int % 40 = 0`);
+    try {
+      await t.db.exec('vacuum (analyze) studies');
+      const { rows } = await t.db.query<{ nct_ids: string[] }>(
+        `select array_agg(nct_id order by d, nct_id) as nct_ids
+         from (select s.nct_id, ${distance} as d from studies s where s.overall_status = 'COMPLETED') s
+         where d <= 800000`,
+      );
+      const completed = rows[0]!.nct_ids;
+      expect(completed.length).toBeGreaterThan(100);
+      const query = {
+        near: radius,
+        status: ['COMPLETED'] as SearchQueryInput['status'],
+        facets: true,
+        sort: 'distance' as const,
+        pageSize: 50,
+      };
+      const captured = await captureStatements(t.db, (db) => searchStudies(db, query));
+      const pages = captured
+        .map(({ statement }) => statement.text)
+        .filter((text) => text.startsWith('with page'));
+      expect(pages.map((text) => /select min\(cube_distance[\s\S]*geo_cells && /.test(text))).toEqual([
+        false,
+        true,
+      ]);
+      const first = await searchStudies(t.db, query);
+      const second = await searchStudies(t.db, { ...query, cursor: first.nextCursor! });
+      expect([first.total, first.totalApproximate]).toEqual([completed.length, false]);
+      expect([...first.studies, ...second.studies].map((s) => s.nctId)).toEqual(completed.slice(0, 100));
+    } finally {
+      await t.db.exec(`update studies set overall_status = 'RECRUITING' where overall_status = 'COMPLETED'`);
+      await t.db.exec('vacuum (analyze) studies');
+    }
+  });
+
   it("counts and pages a radius with selective filters by each filtered study's own sites", async () => {
     // 2,000 km around the middle of the grid holds most studies; 1 in 40 is completed. The exact total of
     // the completed ones checks those 600 studies' sites rather than joining ~22,000 studies to their rows.
