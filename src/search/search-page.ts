@@ -111,8 +111,8 @@ export interface PageRequest {
    * by a column whose text is known selective (searchStudies).
    */
   bitmap?: boolean;
-  /** Whether a radius without text is read study by study (search-counts.ts readsEachStudy). */
-  eachStudy?: () => Promise<boolean>;
+  /** The plan that reads a radius without text study by study, if cheaper (search-counts.ts readsEachStudy). */
+  eachStudy?: () => Promise<SearchPlan | null>;
 }
 
 /**
@@ -141,8 +141,8 @@ export async function fetchPage(db: Db, plan: SearchPlan, request: PageRequest):
   // studies there) leave too few matches among the nearest sites; every site in the radius then meant
   // sorting all 39,572 studies to check them in order (102 ms). Each filtered study's nearest site within
   // the radius is read instead (those in the radius's cells), when they are fewer than the radius's studies.
-  if (plan.near && request.sort === 'distance' && plan.eachStudy && (await request.eachStudy?.()))
-    return pageRows(db, plan.eachStudy.plan, request, { eachStudy: true });
+  const byStudy = plan.near && request.sort === 'distance' ? await request.eachStudy?.() : null;
+  if (byStudy) return pageRows(db, byStudy, request, { eachStudy: true });
   return pageRows(db, plan, request);
 }
 

@@ -326,10 +326,13 @@ export function chordToMeters(chord: Sql): Sql {
  */
 function nearByStudy(near: Near): Sql {
   return sql`studies s join lateral (
-    select 1 from study_locations l
-    where l.nct_id = s.nct_id and ${siteSlab(near)} and ${withinChord(near)}
-    limit 1
+    select 1 from study_locations l where ${studySiteWithin(near)} limit 1
   ) n on true`;
+}
+
+/** A site `l` of the study `s` lies within the radius: its slab of x (the index range), then its chord. */
+function studySiteWithin(near: Near): Sql {
+  return sql`l.nct_id = s.nct_id and ${siteSlab(near)} and ${withinChord(near)}`;
 }
 
 /**
@@ -339,7 +342,7 @@ function nearByStudy(near: Near): Sql {
  */
 export function nearestSiteOf(near: Near): Sql {
   return sql`select min(cube_distance(${nearOrigin(near)}, l.geo)) as chord_m from study_locations l
-    where l.nct_id = s.nct_id and ${siteSlab(near)} and ${withinChord(near)}`;
+    where ${studySiteWithin(near)}`;
 }
 
 function nearFrom(near: Near, sampleMask?: number): Sql {

@@ -118,7 +118,8 @@ export async function searchStudies(
   // On a server pool the counts and the page run at once on two connections. The counts read the facet
   // base once, bounded (search-counts.ts): a typical query's exact total and facets cost one statement.
   const sparse = readSparseSample(db, plan, { withFacets: query.facets, timeoutMs });
-  // A radius without text: whether its matches are read study by study, asked by the count and the page.
+  // A radius without text: whether its matches are read study by study (its plan for that, or null), asked
+  // by the count and the page.
   const eachStudy = readsEachStudy(db, plan, sparse, timeoutMs);
   const request = { sort, order, after, pageSize: query.pageSize, timeoutMs, rankCap, eachStudy };
   // A page of text sorted by a date or the enrollment walks that column's index and checks each row's text:

@@ -56,6 +56,28 @@ function wrap(client: pg.PoolClient | pg.Pool): Queryable {
   };
 }
 
+/**
+ * A client checked out of the pool, and its release. A checked-out client has no pool error listener: a
+ * connection lost mid-transaction (a server restart) would be an uncaught 'error' event that kills the
+ * process. Its pending query fails instead, and the broken client (or one released with an error) is
+ * discarded, not returned to the pool.
+ */
+async function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; release: (error?: Error) => void }> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onError);
+  return {
+    client,
+    release: (error) => {
+      client.off('error', onError);
+      client.release(error ?? lost);
+    },
+  };
+}
+
 export async function openPostgresDb(url: string, options: PostgresDbOptions = {}): Promise<Db> {
   const max = options.max ?? 4;
   const pool = new pg.Pool({
@@ -85,15 +107,7 @@ export async function openPostgresDb(url: string, options: PostgresDbOptions = {
     kysely,
     ...base,
     async transaction(fn) {
-      const client = await pool.connect();
-      // A checked-out client has no pool error listener: a connection lost mid-transaction (a server
-      // restart) would be an uncaught 'error' event that kills the process. Its pending query fails
-      // instead, and the broken client is discarded, not returned to the pool.
-      let lost: Error | undefined;
-      const onError = (error: Error) => {
-        lost = error;
-      };
-      client.on('error', onError);
+      const { client, release } = await checkout(pool);
       try {
         await client.query('begin');
         const result = await fn(wrap(client));
@@ -103,8 +117,7 @@ export async function openPostgresDb(url: string, options: PostgresDbOptions = {
         await client.query('rollback').catch(() => {});
         throw error;
       } finally {
-        client.off('error', onError);
-        client.release(lost);
+        release();
       }
     },
     // BEGIN with the settings in one script, then the statement: two round trips before the rows, where a
@@ -112,16 +125,7 @@ export async function openPostgresDb(url: string, options: PostgresDbOptions = {
     // has nothing to commit), and the connection returns to the pool when it is done. Under load each round
     // trip waits for a core: on two cores busy with a search's other statements, 1–9 ms each.
     async readWith<R>(settings: SessionSettings, text: string, params: readonly unknown[] = []) {
-      const client = await pool.connect();
-      let lost: Error | undefined;
-      const onError = (error: Error) => {
-        lost = error;
-      };
-      client.on('error', onError);
-      const release = (error?: Error) => {
-        client.off('error', onError);
-        client.release(error ?? lost);
-      };
+      const { client, release } = await checkout(pool);
       let result: pg.QueryResult;
       try {
         await client.query(`begin; ${setLocalScript(settings)}`);
