@@ -19,9 +19,9 @@ describe('bin/cds.js', () => {
       [...cliNodeFlags(), '-e', 'console.log(require("v8").getHeapStatistics().heap_size_limit / 1048576)'],
       { encoding: 'utf8' },
     );
-    expect(cliNodeFlags()).toEqual(['--max-old-space-size=768']);
-    // The old space is capped at 768 MiB; the limit adds the young generation's spaces.
-    expect(Number(limitMiB)).toBeGreaterThanOrEqual(768);
+    expect(cliNodeFlags()).toEqual(['--max-old-space-size=768', '--max-semi-space-size=64']);
+    // The old space is capped at 768 MiB; the limit adds the young generation's spaces (3 × 64 MiB).
+    expect(Number(limitMiB)).toBeGreaterThanOrEqual(768 + 3 * 64);
     expect(Number(limitMiB)).toBeLessThan(1024);
   });
 });
