@@ -14,6 +14,7 @@
 import { diffStudies, type FieldChange } from '../domain/study-diff.ts';
 import { STUDY_SCHEMA_VERSION, type StudyDocument } from '../domain/study-document.ts';
 import { studyFromProjection } from '../domain/study-from-projection.ts';
+import { copyLine } from '../store/copy-text.ts';
 import type { Queryable } from '../store/db.ts';
 import type { StudyProjection } from '../transform/study-projection.ts';
 import { type StudyEventType, studyEventId } from './study-event.ts';
@@ -155,21 +156,43 @@ async function reopenVersions(tx: Queryable, ids: readonly string[]): Promise<vo
 /** The run's start: the valid-from of every version the run records (now() if the run has no row). */
 export const RUN_STARTED = `coalesce((select started_at from runs where id = $1), now())`;
 
+const VERSION_COLUMNS = [
+  'nct_id',
+  'version',
+  'content_hash',
+  'schema_version',
+  'document',
+  'run_id',
+  'valid_from',
+] as const;
+
+/**
+ * COPYs the new versions in. Their documents (~5–10 KB of JSON each) as a text[] parameter cost the loader
+ * ~0.17 ms per study in the driver's array quoting; COPY text only escapes what needs it.
+ */
 async function insertVersions(tx: Queryable, runId: string, versions: readonly NewVersion[]): Promise<void> {
   if (versions.length === 0) return;
-  await tx.query(
-    `insert into study_versions (nct_id, version, content_hash, schema_version, document, run_id, valid_from)
-     select u.nct_id, u.version, u.content_hash, $5, u.document::jsonb, $1, ${RUN_STARTED}
-     from unnest($2::text[], $3::int[], $4::text[], $6::text[]) as u(nct_id, version, content_hash, document)`,
-    [
-      runId,
-      versions.map((v) => v.nctId),
-      versions.map((v) => v.version),
-      versions.map((v) => v.contentHash),
-      STUDY_SCHEMA_VERSION,
-      versions.map((v) => JSON.stringify(v.document)),
-    ],
-  );
+  // As text: a timestamptz read into a JS Date would lose its microseconds.
+  const { rows } = await tx.query<{ valid_from: string }>(`select (${RUN_STARTED})::text as valid_from`, [
+    runId,
+  ]);
+  const validFrom = rows[0]!.valid_from;
+  let text = '';
+  for (const v of versions) {
+    text += copyLine(
+      {
+        nct_id: v.nctId,
+        version: v.version,
+        content_hash: v.contentHash,
+        schema_version: STUDY_SCHEMA_VERSION,
+        document: JSON.stringify(v.document),
+        run_id: runId,
+        valid_from: validFrom,
+      },
+      VERSION_COLUMNS,
+    );
+  }
+  await tx.copyFrom('study_versions', VERSION_COLUMNS, text);
 }
 
 /** Appends events to the outbox in the given order (their seq order), at the run's start. */
