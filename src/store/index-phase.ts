@@ -40,7 +40,16 @@ export async function runIndexPhase(db: Db, dropped: boolean, options: RestoreOp
  */
 export async function analyzeStudyTables(db: Db, options: { vacuum?: boolean } = {}): Promise<void> {
   const vacuum = options.vacuum === true && db.engine === 'postgres';
-  await db.exec(`${vacuum ? 'vacuum (analyze)' : 'analyze'} ${INDEXED_TABLES.join(', ')}`);
+  const statement = vacuum ? 'vacuum (analyze)' : 'analyze';
+  if (db.parallelism < 2) {
+    await db.exec(`${statement} ${INDEXED_TABLES.join(', ')}`);
+    return;
+  }
+  // Two connections: `studies` (statistics of its eight vectors and arrays) takes about as long as the
+  // ten other tables together (2.2 s against 2.0 s at 10,000 studies, the outcomes' expression index most
+  // of theirs), and each statement runs on one core.
+  const others = INDEXED_TABLES.filter((table) => table !== 'studies');
+  await Promise.all([db.exec(`${statement} studies`), db.exec(`${statement} ${others.join(', ')}`)]);
 }
 
 /** Share of the studies a load must write before it analyzes (autovacuum_analyze_scale_factor's default). */
