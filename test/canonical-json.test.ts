@@ -50,3 +50,15 @@ describe('content and landing hashes', () => {
     expect(copy).toEqual(study);
   });
 });
+
+describe('canonicalJson with integer-like keys', () => {
+  it('still orders them by code unit, although JavaScript enumerates them first and numerically', () => {
+    const value = { b: 1, '10': 2, '9': 3, a: [{ '2': 'x', '1': 'y', z: 0 }] };
+    expect(Object.keys(value)).toEqual(['9', '10', 'b', 'a']);
+    expect(canonicalJson(value)).toBe('{"10":2,"9":3,"a":[{"1":"y","2":"x","z":0}],"b":1}');
+  });
+
+  it('writes toJSON objects as their own keys, not as toJSON returns them', () => {
+    expect(canonicalJson({ at: new Date(0) })).toBe('{"at":{}}');
+  });
+});
