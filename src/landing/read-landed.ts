@@ -21,7 +21,6 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { CdsError } from '../errors.ts';
 import { JsonElementSplitter } from './json-element-splitter.ts';
 import type { LandedRecord } from './landed-record.ts';
@@ -146,16 +145,41 @@ function* splitText(text: string, name: string, file: string): Generator<LandedR
   }
 }
 
+/**
+ * One record per line; blank lines skipped; lines end in LF or CRLF (the NDJSON spec: a lone CR is JSON
+ * whitespace, so a record holding one still parses). Split with indexOf on the decoded chunks: readline's
+ * pattern split took ~0.1 ms per 17 KB study.
+ */
 async function* readNdjson(file: string, options: ReadLandedOptions): AsyncGenerator<LandedRecordWithError> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   const name = path.basename(file);
   let number = 0;
-  for await (const line of lines) {
+  const record = (line: string): LandedRecordWithError | undefined => {
     number++;
     options.signal?.throwIfAborted();
-    if (line.trim() === '') continue;
-    yield { json: line, source: `${name}:${number}` };
+    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+    return text.trim() === '' ? undefined : { json: text, source: `${name}:${number}` };
+  };
+  // The start of a line that the chunks read so far have not ended.
+  let pending = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8' })) {
+    const text = chunk as string;
+    let end = text.indexOf('\n');
+    if (end < 0) {
+      pending += text;
+      continue;
+    }
+    const first = record(pending + text.slice(0, end));
+    if (first) yield first;
+    let start = end + 1;
+    for (end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
+      const next = record(text.slice(start, end));
+      if (next) yield next;
+      start = end + 1;
+    }
+    pending = text.slice(start);
   }
+  const last = pending === '' ? undefined : record(pending);
+  if (last) yield last;
 }
 
 /** Page object keys that can come first; any other first key means the file is one study. */

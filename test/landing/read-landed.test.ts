@@ -78,6 +78,25 @@ describe('readLanded', () => {
     expect(records[3]?.source).toBe('studies.ndjson:5');
   });
 
+  it('reads NDJSON lines across read chunks: longer than a chunk, CRLF split between two, no final newline', async () => {
+    const chunk = 64 * 1024; // createReadStream's default read size
+    const long = JSON.stringify({ id: 1, text: 'x'.repeat(3 * chunk) });
+    const lines = [long, JSON.stringify({ id: 2 })];
+    // Pad the third line so that its CR is the last byte of a chunk and its LF the first of the next.
+    const head = `${lines.join('\n')}\n`;
+    const filler = chunk - (Buffer.byteLength(head) % chunk) - '{"pad":""}'.length - 1;
+    lines.push(JSON.stringify({ pad: 'é'.repeat(filler / 2) + ' '.repeat(filler % 2) }));
+    lines.push(JSON.stringify({ id: 4, text: 'last line, no newline' }));
+    const content = `${lines.slice(0, 2).join('\n')}\n${lines[2]}\r\n${lines[3]}`;
+    const crAt = Buffer.byteLength(`${lines.slice(0, 2).join('\n')}\n${lines[2]}`);
+    expect(crAt % chunk).toBe(chunk - 1);
+    const file = path.join(dir, 'chunks.ndjson');
+    await writeFile(file, content);
+    const records = await collect(file);
+    expect(records.map((r) => r.json)).toEqual(lines);
+    expect(records.map((r) => r.source)).toEqual([1, 2, 3, 4].map((n) => `chunks.ndjson:${n}`));
+  });
+
   it('streams a JSON array and yields each element as its exact text', async () => {
     const file = path.join(dir, 'ctg-studies.json');
     await writeFile(file, `[\n${texts.join(',\n')}\n]\n`);
