@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Queryable } from '../../src/store/db.ts';
 import { loadStudies } from '../../src/store/load-studies.ts';
+import { listSecondaryIndexes, sampleIndexInputs } from '../../src/store/secondary-indexes.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 import {
   fixtureRecords,
@@ -76,6 +78,23 @@ describe('loadStudies on PostgreSQL with the 206 real fixture studies', () => {
       'select distinct version, first_run_id, last_run_id from studies',
     );
     expect(rows).toEqual([{ version: 1, first_run_id: 'run-1', last_run_id: 'run-1' }]);
+  });
+
+  it('estimates the build of every secondary index from a sample, each estimate a valid query', async () => {
+    const failures: unknown[] = [];
+    const probe: Queryable = {
+      query: <R>(text: string, params?: readonly unknown[]) =>
+        t.db.query<R>(text, params).catch((error: unknown) => {
+          failures.push(error);
+          throw error;
+        }),
+      exec: (script) => t.db.exec(script),
+      copyFrom: (table, columns, text) => t.db.copyFrom(table, columns, text),
+    };
+    const indexes = await listSecondaryIndexes(t.db);
+    const sampled = await sampleIndexInputs(probe, indexes);
+    expect(failures).toEqual([]);
+    expect([...sampled.keys()].sort()).toEqual(indexes.map((i) => i.name).sort());
   });
 
   it('stores the weighted search vector computed in SQL from the four texts', async () => {
