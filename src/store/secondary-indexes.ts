@@ -122,20 +122,9 @@ export function indexInput(definition: string): IndexInput | null {
   const match = INDEX_DEFINITION.exec(definition);
   if (!match) return null;
   const [, table, method, rest] = match as unknown as [string, string, string, string];
-  // The first key ends at the first comma or closing parenthesis outside parentheses and quotes.
-  let depth = 0;
-  let quote: string | null = null;
-  let end = 0;
-  for (; end < rest.length; end++) {
-    const c = rest[end]!;
-    if (quote !== null) {
-      if (c === quote) quote = null;
-    } else if (c === "'" || c === '"') quote = c;
-    else if (c === '(') depth++;
-    else if (c === ')' && depth > 0) depth--;
-    else if ((c === ',' || c === ')') && depth === 0) break;
-  }
-  if (end === rest.length) return null;
+  // The first key ends at the first comma, or the list's closing parenthesis, outside parentheses.
+  const end = findOutsideQuotes(rest, 0, (c, depth) => depth === 0 && (c === ',' || c === ')'));
+  if (end < 0) return null;
   const where = rest.lastIndexOf(' WHERE ');
   return {
     table,
@@ -152,17 +141,33 @@ export function indexInput(definition: string): IndexInput | null {
 function keyExpression(key: string): string {
   const call = /^[\w."]*\(/.exec(key);
   if (call === null) return key.split(' ', 1)[0]!;
+  const close = findOutsideQuotes(key, call[0].length - 1, (c, depth) => c === ')' && depth === 1);
+  return close < 0 ? key : key.slice(0, close + 1);
+}
+
+/**
+ * The first index from `from` on where `stop(character, depth)` holds, outside quoted strings and
+ * identifiers; `depth` counts the parentheses opened before the character. -1 if none.
+ */
+function findOutsideQuotes(
+  text: string,
+  from: number,
+  stop: (character: string, depth: number) => boolean,
+): number {
   let depth = 0;
   let quote: string | null = null;
-  for (let i = call[0].length - 1; i < key.length; i++) {
-    const c = key[i]!;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
     if (quote !== null) {
       if (c === quote) quote = null;
-    } else if (c === "'" || c === '"') quote = c;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (stop(c, depth)) return i;
     else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return key.slice(0, i + 1);
+    else if (c === ')') depth--;
   }
-  return key;
+  return -1;
 }
 
 /**
