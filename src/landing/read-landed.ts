@@ -147,8 +147,8 @@ function* splitText(text: string, name: string, file: string): Generator<LandedR
 
 /**
  * One record per line; blank lines skipped; lines end in LF or CRLF (the NDJSON spec: a lone CR is JSON
- * whitespace, so a record holding one still parses). Split with indexOf on the decoded chunks: readline's
- * pattern split took ~0.1 ms per 17 KB study.
+ * whitespace, so a record holding one still parses). Split with indexOf on the decoded chunks: with
+ * readline's pattern split, reading took 0.12–0.16 ms of CPU per 17.7 KB record, with indexOf 0.06–0.07.
  */
 async function* readNdjson(file: string, options: ReadLandedOptions): AsyncGenerator<LandedRecordWithError> {
   const name = path.basename(file);
