@@ -206,12 +206,12 @@ export async function countMatches(
 
 /**
  * The plan that reads a radius without text study by study (plan.eachStudy.plan) when it is the cheaper
- * one, else null: a radius's matches come from
- * joining every study in the radius to its row, one lookup each (39,572 around New York within 50 km for
- * the 4,692 of them in phase 1 and interventional: 345 ms at 605,500 studies). When the other predicates
- * leave fewer studies in the radius's cells than the radius holds (both estimated on the sparse sample, one
- * ~9 ms read more), each of those is checked against its own sites instead: 6,255 candidates, 54 ms. Read
- * once, when first asked (the exact total, the page sorted by distance).
+ * one, else null. A radius's matches otherwise come from joining every study in the radius to its row,
+ * one lookup each (39,572 around New York within 50 km for the 4,692 of them in phase 1 and
+ * interventional: 345 ms at 605,500 studies). When the other predicates leave fewer studies in the
+ * radius's cells than the radius holds (both estimated on the sparse sample, one ~9 ms read more), each of
+ * those is checked against its own sites instead: 6,255 candidates, 54 ms. Read once, when first asked
+ * (the exact total, the page sorted by distance).
  */
 export function readsEachStudy(
   db: Db,

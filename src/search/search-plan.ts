@@ -231,18 +231,19 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
   // the 5,000 recruiting phase 3 studies anywhere took 57 ms and joining the radius's 39,572 studies 376 ms).
   const around = cellsWithin(near.lat, near.lon, radiusMeters(near));
   const inCells = around ? [sql`s.geo_cells && ${around}::int[]`] : [];
+  const geoCells = inCells.length > 0;
   const candidates = buildSearchPlan({ ...query, near: undefined }, synonyms);
   const byStudy = {
     from: nearByStudy(near),
     sampledFrom: () => nearByStudy(near),
     base: [...base, ...inCells],
-    geoCells: inCells.length > 0,
+    geoCells,
   };
   return {
     ...plan,
     eachStudy: {
       plan: { ...plan, ...byStudy },
-      candidates: { ...candidates, base: [...candidates.base, ...inCells], geoCells: inCells.length > 0 },
+      candidates: { ...candidates, base: [...candidates.base, ...inCells], geoCells },
     },
   };
 }

@@ -35,8 +35,8 @@ export interface IndexDefinition {
 }
 
 /**
- * The secondary indexes of the loaded tables, the most expensive builds first (GIN and GiST before btree,
- * bigger tables first), so that two parallel builds finish close together.
+ * The secondary indexes of the loaded tables, by name. The order they are rebuilt in is chosen when they
+ * are rebuilt, from the tables as loaded (buildOrder).
  */
 export async function listSecondaryIndexes(db: Queryable): Promise<IndexDefinition[]> {
   const { rows } = await db.query<IndexDefinition>(
@@ -44,11 +44,10 @@ export async function listSecondaryIndexes(db: Queryable): Promise<IndexDefiniti
      from pg_index x
      join pg_class i on i.oid = x.indexrelid
      join pg_class t on t.oid = x.indrelid
-     join pg_am am on am.oid = i.relam
      where t.relnamespace = current_schema()::regnamespace
        and t.relname = any($1::text[])
        and not x.indisprimary and not x.indisunique and not x.indisexclusion
-     order by (am.amname = 'btree'), pg_relation_size(t.oid) desc, i.relname`,
+     order by i.relname`,
     [INDEXED_TABLES],
   );
   return rows;
