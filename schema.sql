@@ -648,7 +648,7 @@ ALTER TABLE ONLY public.study_conditions ALTER COLUMN name SET COMPRESSION lz4;
 
 CREATE TABLE public.study_documents (
     nct_id text NOT NULL,
-    document jsonb NOT NULL
+    document json NOT NULL
 );
 ALTER TABLE ONLY public.study_documents ALTER COLUMN nct_id SET COMPRESSION lz4;
 ALTER TABLE ONLY public.study_documents ALTER COLUMN document SET COMPRESSION lz4;
@@ -763,7 +763,7 @@ CREATE TABLE public.study_versions (
     version integer NOT NULL,
     content_hash text NOT NULL,
     schema_version integer NOT NULL,
-    document jsonb NOT NULL,
+    document json NOT NULL,
     run_id text,
     valid_from timestamp with time zone NOT NULL,
     valid_to timestamp with time zone,

@@ -143,7 +143,7 @@ export async function updateStagedStudies(tx: Queryable): Promise<number> {
 
 /**
  * Replaces the stored raw documents of `studies`, from the record texts as received when given (faster
- * than re-serializing, and jsonb keeps their numbers exactly as written), else from the parsed documents.
+ * than re-serializing, and the json column keeps them as written), else from the parsed documents.
  */
 export async function replaceDocuments(
   tx: Queryable,
@@ -160,8 +160,9 @@ export async function replaceDocuments(
 }
 
 /**
- * jsonb rejects the escape \u0000 (PostgreSQL text cannot hold NUL), which would fail the whole batch.
- * Such a document is stored with \ufffd in its place; the transform has already warned about the field.
+ * jsonb rejects the escape \u0000 (PostgreSQL text cannot hold NUL), and so does the json column for any
+ * operator that extracts a field or casts it to jsonb. Such a document is stored with \ufffd in its place;
+ * the transform has already warned about the field.
  * A backslash-escaped backslash followed by "u0000" (an even run of backslashes) is ordinary text and kept.
  */
 export function jsonbSafe(json: string): string {

@@ -80,6 +80,15 @@ describe('loadStudies on PostgreSQL with the 206 real fixture studies', () => {
     expect(rows).toEqual([{ version: 1, first_run_id: 'run-1', last_run_id: 'run-1' }]);
   });
 
+  it('stores each document as the record text it received, key order and spacing included', async () => {
+    const { rows } = await t.db.query<{ nct_id: string; document: string }>(
+      'select nct_id, document::text as document from study_documents',
+    );
+    const received = new Map(fixtureRecords().map((r) => [nctIdOf(JSON.parse(r.json)), r.json]));
+    expect(rows).toHaveLength(206);
+    for (const row of rows) expect(row.document === received.get(row.nct_id)).toBe(true);
+  });
+
   it('estimates the build of every secondary index from a sample, each estimate a valid query', async () => {
     const failures: unknown[] = [];
     const probe: Queryable = {
