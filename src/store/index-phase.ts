@@ -7,19 +7,22 @@ import type { Db } from './db.ts';
 import {
   dropSecondaryIndexes,
   INDEXED_TABLES,
+  PENDING_KEYS,
   type RestoreOptions,
   restoreSecondaryIndexes,
 } from './secondary-indexes.ts';
 
 /**
- * Drops the secondary indexes when the load is a bulk load: forced, `studies` empty (initial load), or a
- * crashed load left indexes dropped (then loading without them and rebuilding once is cheapest).
+ * Drops the secondary indexes (and foreign keys) when the load is a bulk load: forced, `studies` empty
+ * (initial load), or a crashed load left them dropped (then loading without them and rebuilding once is
+ * cheapest).
  * Returns whether the index phase must run after the load.
  */
 export async function startIndexPhase(db: Db, force: boolean): Promise<boolean> {
   const { rows } = await db.query<{ empty: boolean; pending: boolean }>(
     `select not exists (select 1 from studies) as empty,
-            exists (select 1 from sync_state where key = 'load.dropped_indexes') as pending`,
+            exists (select 1 from sync_state where key = any($1::text[])) as pending`,
+    [PENDING_KEYS],
   );
   const state = rows[0];
   if (!force && !state?.empty && !state?.pending) return false;

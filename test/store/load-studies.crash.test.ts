@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LandedRecord } from '../../src/landing/landed-record.ts';
 import { loadStudies } from '../../src/store/load-studies.ts';
-import { listSecondaryIndexes } from '../../src/store/secondary-indexes.ts';
+import { listForeignKeys, listSecondaryIndexes } from '../../src/store/secondary-indexes.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 import { fixtureRecords, insertRun, stream, studyHashes, tableCounts } from './support/fixture-records.ts';
 
@@ -110,10 +110,12 @@ describe('loadStudies after a crash', () => {
       expect(rerun.counts).toMatchObject({ fetched: 206, unchanged: partial, inserted: 206 - partial });
       expect(await tableCounts(t.db)).toEqual(expected.counts);
       expect(await studyHashes(t.db)).toEqual(expected.hashes);
-      // The killed initial load had dropped the secondary indexes; the re-run rebuilt them.
+      // The killed initial load had dropped the secondary indexes and foreign keys; the re-run rebuilt them.
       expect((await listSecondaryIndexes(t.db)).map((i) => i.definition).sort()).toEqual(
         (await listSecondaryIndexes(reference.db)).map((i) => i.definition).sort(),
       );
+      expect(await listForeignKeys(t.db)).toEqual(await listForeignKeys(reference.db));
+      expect(await listForeignKeys(t.db)).toHaveLength(11);
     } finally {
       await t.drop();
     }

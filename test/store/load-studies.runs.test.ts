@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Queryable } from '../../src/store/db.ts';
 import { loadStudies } from '../../src/store/load-studies.ts';
-import { dropSecondaryIndexes, listSecondaryIndexes } from '../../src/store/secondary-indexes.ts';
+import {
+  dropSecondaryIndexes,
+  listForeignKeys,
+  listSecondaryIndexes,
+} from '../../src/store/secondary-indexes.ts';
 import { STUDY_ROW_COLUMNS } from '../../src/store/study-columns.ts';
+import { projectStudy } from '../../src/transform/project-study.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 import {
   fixtureRecords,
@@ -15,6 +21,16 @@ import {
 } from './support/fixture-records.ts';
 
 const studies = fixtureStudies();
+
+/** The foreign keys to `studies`, and whether each is validated (enforced for rows already there too). */
+async function foreignKeys(db: Queryable) {
+  const { rows } = await db.query<{ key: string; validated: boolean }>(
+    `select conrelid::regclass::text || '.' || conname || ' ' || pg_get_constraintdef(oid) as key,
+            convalidated as validated
+     from pg_constraint where contype = 'f' and confrelid = 'studies'::regclass order by 1`,
+  );
+  return rows;
+}
 const sumOfBuckets = (c: {
   inserted: number;
   updated: number;
@@ -150,30 +166,50 @@ describe('loadStudies across runs', () => {
     expect(again.counts).toMatchObject({ unchanged: 206, merged: 0, removed: 0 });
   });
 
-  it('drops the secondary indexes for an initial load and rebuilds them after, leaving none pending', async () => {
+  it('drops the secondary indexes and foreign keys for an initial load and rebuilds them after, leaving none pending', async () => {
     const before = await listSecondaryIndexes(t.db);
     expect(before.length).toBeGreaterThan(3);
-    const result = await loadStudies(t.db, stream(fixtureRecords()), { runId: 'r1' });
+    const keysBefore = await foreignKeys(t.db);
+    expect(keysBefore.length).toBe(11);
+    expect(keysBefore.every((k) => k.validated)).toBe(true);
+    let keysDuringLoad: Promise<unknown[]> | undefined;
+    const result = await loadStudies(t.db, stream(fixtureRecords()), {
+      runId: 'r1',
+      batchSize: 100,
+      project: (record) => {
+        // While the load writes, its child tables check no key.
+        if (record.source === 'fixtures#150') keysDuringLoad = listForeignKeys(t.db);
+        return projectStudy(record);
+      },
+    });
+    expect(await keysDuringLoad).toEqual([]);
     expect([...result.indexesRebuilt].sort()).toEqual(before.map((i) => i.name).sort());
     expect(result.durations.index).toBeGreaterThan(0);
     expect((await listSecondaryIndexes(t.db)).map((i) => i.definition).sort()).toEqual(
       before.map((i) => i.definition).sort(),
     );
-    const pending = await t.db.query('select 1 from sync_state where key = $1', ['load.dropped_indexes']);
+    expect(await foreignKeys(t.db)).toEqual(keysBefore);
+    await expect(
+      t.db.query(`insert into study_keywords (nct_id, ord, keyword) values ('NCT99999999', 0, 'orphan')`),
+    ).rejects.toThrow(/foreign key/);
+    const pending = await t.db.query('select 1 from sync_state where key like $1', ['load.dropped_%']);
     expect(pending.rowCount).toBe(0);
     const daily = await loadStudies(t.db, stream(fixtureRecords().slice(0, 5)), { runId: 'r2' });
     expect(daily.indexesRebuilt).toEqual([]);
   });
 
-  it('rebuilds indexes that a crashed load left dropped, on the next load', async () => {
+  it('rebuilds indexes and foreign keys that a crashed load left dropped, on the next load', async () => {
     await loadStudies(t.db, stream(fixtureRecords().slice(0, 10)), { runId: 'r1' });
     const before = await listSecondaryIndexes(t.db);
+    const keysBefore = await foreignKeys(t.db);
     await dropSecondaryIndexes(t.db);
     expect(await listSecondaryIndexes(t.db)).toEqual([]);
+    expect(await foreignKeys(t.db)).toEqual([]);
     const result = await loadStudies(t.db, stream(fixtureRecords().slice(0, 20)), { runId: 'r2' });
     expect(result.counts).toMatchObject({ inserted: 10, unchanged: 10 });
     expect([...result.indexesRebuilt].sort()).toEqual(before.map((i) => i.name).sort());
     expect((await listSecondaryIndexes(t.db)).length).toBe(before.length);
+    expect(await foreignKeys(t.db)).toEqual(keysBefore);
   });
 
   it('fills every typed column of studies from the projection (column list matches the table)', async () => {
