@@ -156,10 +156,6 @@ CREATE FUNCTION public.search_mesh_vector(mesh_terms text[], mesh_ancestors text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (setweight(to_tsvector('english'::regconfig, public.search_join(mesh_terms)), 'A'::"char") || setweight(to_tsvector('english'::regconfig, public.search_join(mesh_ancestors)), 'B'::"char"));
 
-CREATE FUNCTION public.search_outcome_vector(measure text, description text) RETURNS tsvector
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN to_tsvector('english'::regconfig, ((COALESCE(measure, ''::text) || ' '::text) || COALESCE(description, ''::text)));
-
 CREATE FUNCTION public.search_sponsor_vector(lead_sponsor text, collaborators text[], organization text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN to_tsvector('english'::regconfig, ((((COALESCE(lead_sponsor, ''::text) || ' '::text) || public.search_join(collaborators)) || ' '::text) || COALESCE(organization, ''::text)));
@@ -718,6 +714,12 @@ ALTER TABLE ONLY public.study_mesh ALTER COLUMN term SET COMPRESSION lz4;
 ALTER TABLE ONLY public.study_mesh ALTER COLUMN as_found SET COMPRESSION lz4;
 ALTER TABLE ONLY public.study_mesh ALTER COLUMN relevance SET COMPRESSION lz4;
 
+CREATE TABLE public.study_outcome_vectors (
+    nct_id text NOT NULL,
+    vector tsvector NOT NULL
+);
+ALTER TABLE ONLY public.study_outcome_vectors ALTER COLUMN vector SET COMPRESSION lz4;
+
 CREATE TABLE public.study_outcomes (
     nct_id text NOT NULL,
     ord integer NOT NULL,
@@ -994,6 +996,9 @@ ALTER TABLE ONLY public.study_locations
 ALTER TABLE ONLY public.study_mesh
     ADD CONSTRAINT study_mesh_pkey PRIMARY KEY (nct_id, ord);
 
+ALTER TABLE ONLY public.study_outcome_vectors
+    ADD CONSTRAINT study_outcome_vectors_pkey PRIMARY KEY (nct_id);
+
 ALTER TABLE ONLY public.study_outcomes
     ADD CONSTRAINT study_outcomes_pkey PRIMARY KEY (nct_id, ord);
 
@@ -1177,7 +1182,7 @@ CREATE INDEX study_mesh_id_idx ON public.study_mesh USING btree (mesh_id);
 
 CREATE INDEX study_mesh_term_idx ON public.study_mesh USING btree (lower(term));
 
-CREATE INDEX study_outcomes_text_idx ON public.study_outcomes USING gin (public.search_outcome_vector(measure, description));
+CREATE INDEX study_outcome_vectors_vector_idx ON public.study_outcome_vectors USING gin (vector);
 
 CREATE INDEX study_sponsors_name_idx ON public.study_sponsors USING btree (lower(name));
 
@@ -1234,6 +1239,9 @@ ALTER TABLE ONLY public.study_locations
 
 ALTER TABLE ONLY public.study_mesh
     ADD CONSTRAINT study_mesh_nct_id_fkey FOREIGN KEY (nct_id) REFERENCES public.studies(nct_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.study_outcome_vectors
+    ADD CONSTRAINT study_outcome_vectors_nct_id_fkey FOREIGN KEY (nct_id) REFERENCES public.studies(nct_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.study_outcomes
     ADD CONSTRAINT study_outcomes_nct_id_fkey FOREIGN KEY (nct_id) REFERENCES public.studies(nct_id) ON DELETE CASCADE;

@@ -27,6 +27,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   createReadStream,
   createWriteStream,
@@ -71,9 +72,11 @@ const serverUrl =
   process.env.CDS_BENCH_PG_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const cacheDir = path.join(tmpdir(), 'cds-bench-load');
 const corpusFile = path.join(cacheDir, `corpus-${studies}-v${GENERATOR_VERSION}.ndjson`);
+/** The reference's columns, in its files' names: files staged with other columns are prepared again. */
+const referenceFormat = createHash('sha256').update(REFERENCE_COLUMNS.join(',')).digest('hex').slice(0, 8);
 const refFile = (stream: number) =>
-  path.join(cacheDir, `reference-${studies}-v${GENERATOR_VERSION}-${stream}.copy`);
-const readyFile = path.join(cacheDir, `ready-${studies}-v${GENERATOR_VERSION}`);
+  path.join(cacheDir, `reference-${studies}-v${GENERATOR_VERSION}-${referenceFormat}-${stream}.copy`);
+const readyFile = path.join(cacheDir, `ready-${studies}-v${GENERATOR_VERSION}-${referenceFormat}`);
 
 /** Child process: writes the corpus and the reference's COPY files (one per stream, split like our lanes). */
 async function prepare(): Promise<void> {

@@ -28,6 +28,7 @@ export interface ScaledCorpusOptions {
 const CHILD_TABLES: Record<string, string[]> = {
   study_locations: ['ord', 'facility', 'city', 'state', 'zip', 'country', 'status', 'lat', 'lon'],
   study_outcomes: ['ord', 'kind', 'measure', 'description', 'time_frame'],
+  study_outcome_vectors: ['vector'],
   study_mesh: ['ord', 'domain', 'relation', 'mesh_id', 'term', 'as_found', 'relevance'],
 };
 

@@ -13,10 +13,10 @@ import { copyLine } from '../../src/store/copy-text.ts';
 import { STAGE_COLUMNS, searchVectorSql, stagedRow } from '../../src/store/write-studies.ts';
 import { projectStudy } from '../../src/transform/project-study.ts';
 
-/** The staged form of a study (stagedRow): its typed row, content hash and four search texts. */
+/** The staged form of a study (stagedRow): its typed row, content hash and search texts. */
 export const REFERENCE_COLUMNS = STAGE_COLUMNS;
 
-/** DDL of the reference table `table`: studies' columns, the four texts, the vector generated on COPY. */
+/** DDL of the reference table `table`: studies' columns, the search texts, the vector generated on COPY. */
 export function referenceTableSql(table: string): string {
   return `
   create table ${table} (like studies including defaults including compression including storage);
@@ -24,6 +24,7 @@ export function referenceTableSql(table: string): string {
   alter table ${table} add primary key (nct_id);
   alter table ${table}
     add column search_a text, add column search_b text, add column search_c text, add column search_d text,
+    add column search_outcomes text,
     add column search_vector tsvector generated always as (${searchVectorSql('')}) stored;`;
 }
 

@@ -146,9 +146,9 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
   }
   if (query.outcome) {
     const tsq = english(query.outcome);
-    base.push(sql`s.nct_id in (select o.nct_id from study_outcomes o
-      where search_outcome_vector(o.measure, o.description) @@ ${tsq})`);
-    // Outcomes are weight C of the study vector: rank them there rather than re-reading every outcome row.
+    // The study's outcomes as a whole (migration 000024), as CT.gov's outcome search area.
+    base.push(sql`s.nct_id in (select o.nct_id from study_outcome_vectors o where o.vector @@ ${tsq})`);
+    // Outcomes are part of weight C of the study vector: rank them there rather than reading their vector.
     rank.push(sql`ts_rank_cd(s.search_vector, ${tsq})`);
     highlight.push(tsq);
   }

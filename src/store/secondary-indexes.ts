@@ -26,6 +26,7 @@ export const INDEXED_TABLES = [
   'study_interventions',
   'study_arms',
   'study_outcomes',
+  'study_outcome_vectors',
   'study_sponsors',
   'study_locations',
   'study_references',

@@ -4,8 +4,8 @@
  * rebuild (every study, re-derived from its stored document).
  *
  * Why a staging table: COPY is the fastest way in on both engines, but COPY cannot compute the search vector
- * or upsert. The rows and their four search texts go into a temporary table (no WAL, dropped at commit),
- * then one INSERT … SELECT … ON CONFLICT computes the tsvector in SQL and merges. The child rows and the
+ * or upsert. The rows and their search texts go into a temporary table (no WAL, dropped at commit), then
+ * one INSERT … SELECT … ON CONFLICT computes the tsvectors in SQL and merges. The child rows and the
  * documents need no computation: their old rows are deleted and the new ones COPYed straight in.
  */
 import type { StudyProjection } from '../transform/study-projection.ts';
@@ -13,8 +13,8 @@ import { copyLine } from './copy-text.ts';
 import type { Queryable } from './db.ts';
 import { CHILD_TABLES, STUDY_ROW_COLUMNS } from './study-columns.ts';
 
-const SEARCH_COLUMNS = ['search_a', 'search_b', 'search_c', 'search_d'] as const;
-/** The staged form's columns (stagedRow): the typed row, the content hash and the four search texts. */
+const SEARCH_COLUMNS = ['search_a', 'search_b', 'search_c', 'search_d', 'search_outcomes'] as const;
+/** The staged form's columns (stagedRow): the typed row, the content hash and the search texts. */
 export const STAGE_COLUMNS = [...STUDY_ROW_COLUMNS, 'content_hash', ...SEARCH_COLUMNS] as const;
 /** The stage's columns as the loader COPYs them: STAGE_COLUMNS and the location search text. */
 const LOAD_STAGE_COLUMNS = [...STAGE_COLUMNS, 'search_location'] as const;
@@ -22,19 +22,44 @@ const DOC_COLUMNS = ['nct_id', 'document'] as const;
 /** Typed columns the upsert overwrites (all but the key). */
 const UPDATABLE_COLUMNS = STUDY_ROW_COLUMNS.filter((c) => c !== 'nct_id');
 
-/**
- * The weighted search document, from the four texts of the staging row. The two-argument to_tsvector
- * with a regconfig constant is IMMUTABLE, the same expression a generated column would need. This is
- * ~80% of the load's database CPU (postgres-search.md). `alias` qualifies the texts ('' for a generated
- * column, as the benchmarks' plain-COPY reference uses it).
- */
-export function searchVectorSql(alias = 's'): string {
-  const text = (column: string) => `coalesce(${alias ? `${alias}.` : ''}${column}, '')`;
-  return SEARCH_COLUMNS.map(
-    (column, i) => `setweight(to_tsvector('english'::regconfig, ${text(column)}), '${'ABCD'[i]}')`,
-  ).join(' ||\n    ');
+/** A staged text, '' when null; `alias` qualifies it ('' for a generated column). */
+const stagedText = (alias: string, column: string) => `coalesce(${alias ? `${alias}.` : ''}${column}, '')`;
+
+/** The outcomes' vector of a staged study (study_outcome_vectors, migration 000024). */
+export function outcomeVectorSql(alias = 's'): string {
+  return `to_tsvector('english'::regconfig, ${stagedText(alias, 'search_outcomes')})`;
 }
-const SEARCH_VECTOR_SQL = searchVectorSql();
+
+/**
+ * The weighted search document, from the texts of the staging row: weight C is the brief summary and
+ * sponsors' vector joined with the outcomes' vector `outcomeVector` (computed here by default; the upsert
+ * passes the one it stores). The two-argument to_tsvector with a regconfig constant is IMMUTABLE, the same
+ * expression a generated column would need. This is ~80% of the load's database CPU (postgres-search.md).
+ * `alias` qualifies the texts ('' for a generated column, as the benchmarks' plain-COPY reference uses it).
+ */
+export function searchVectorSql(alias = 's', outcomeVector = outcomeVectorSql(alias)): string {
+  const vector = (column: string) => `to_tsvector('english'::regconfig, ${stagedText(alias, column)})`;
+  return [
+    `setweight(${vector('search_a')}, 'A')`,
+    `setweight(${vector('search_b')}, 'B')`,
+    `setweight(${vector('search_c')} || ${outcomeVector}, 'C')`,
+    `setweight(${vector('search_d')}, 'D')`,
+  ].join(' ||\n    ');
+}
+/**
+ * The staged studies' outcome vectors, computed once (`materialized`): upserted into study_outcome_vectors
+ * and joined as `o` by the statement that writes the studies, for weight C of their weighted vector. The
+ * outcomes used to be part of C's text, and an expression index over study_outcomes parsed them a second
+ * time: the costliest index build (4.5 of 14.7 s building every index one at a time, 20,000 studies).
+ */
+const OUTCOME_VECTORS_CTE = `
+    with outcome_vectors as materialized (
+      select s.nct_id, ${outcomeVectorSql('s')} as vector from load_stage s
+    ), outcome_vectors_written as (
+      insert into study_outcome_vectors (nct_id, vector) select nct_id, vector from outcome_vectors
+      on conflict (nct_id) do update set vector = excluded.vector
+    )`;
+const SEARCH_VECTOR_SQL = searchVectorSql('s', 'o.vector');
 /** The study's location vector (migration 000011): place names are not English words, hence 'simple'. */
 const LOCATION_VECTOR_SQL = `to_tsvector('simple'::regconfig, coalesce(s.search_location, ''))`;
 /**
@@ -54,17 +79,16 @@ const FIELD_VECTORS: readonly (readonly [column: string, expression: string])[] 
 const FIELD_VECTOR_COLUMNS = FIELD_VECTORS.map(([column]) => column).join(', ');
 const FIELD_VECTOR_VALUES = FIELD_VECTORS.map(([, expression]) => expression).join(',\n           ');
 
-/** Creates the per-transaction staging table: the studies columns plus the four search texts and the location text. */
+/** Creates the per-transaction staging table: the studies columns plus the search texts and the location text. */
 export async function createStudyStage(tx: Queryable): Promise<void> {
   await tx.query(`
     create temp table load_stage (
       like studies including defaults,
-      search_a text, search_b text, search_c text, search_d text, search_location text
+      search_a text, search_b text, search_c text, search_d text, search_outcomes text, search_location text
     ) on commit drop`);
 }
 
-/** COPYs the projections' rows, content hashes and search texts into load_stage. */
-/** The staged form of a study: its typed row, content hash and the four search texts (A–D). */
+/** The staged form of a study: its typed row, content hash and the search texts (A–D and the outcomes). */
 export function stagedRow(study: StudyProjection): Record<string, unknown> {
   return {
     ...study.row,
@@ -73,6 +97,7 @@ export function stagedRow(study: StudyProjection): Record<string, unknown> {
     search_b: study.search.b,
     search_c: study.search.c,
     search_d: study.search.d,
+    search_outcomes: study.search.outcomes,
   };
 }
 
@@ -81,6 +106,7 @@ function loadStagedRow(study: StudyProjection): Record<string, unknown> {
   return { ...stagedRow(study), search_location: study.search.location };
 }
 
+/** COPYs the projections' rows, content hashes and search texts into load_stage. */
 export async function copyStudiesToStage(tx: Queryable, studies: readonly StudyProjection[]): Promise<void> {
   let text = '';
   for (const study of studies) {
@@ -97,14 +123,14 @@ export async function copyStudiesToStage(tx: Queryable, studies: readonly StudyP
 export async function upsertStagedStudies(tx: Queryable, runId: string): Promise<number> {
   const columns = STUDY_ROW_COLUMNS.join(', ');
   const result = await tx.query(
-    `
+    `${OUTCOME_VECTORS_CTE}
     insert into studies (${columns}, search_vector, location_vector, ${FIELD_VECTOR_COLUMNS}, content_hash,
                          version, first_run_id, last_run_id, loaded_at, changed_at, removed_at, removed_reason,
                          merged_into)
     select ${STUDY_ROW_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${SEARCH_VECTOR_SQL}, ${LOCATION_VECTOR_SQL},
            ${FIELD_VECTOR_VALUES},
            s.content_hash, 1, $1, $1, now(), now(), null, null, null
-    from load_stage s
+    from load_stage s join outcome_vectors o on o.nct_id = s.nct_id
     on conflict (nct_id) do update set
       ${UPDATABLE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(',\n      ')},
       search_vector = excluded.search_vector,
@@ -125,18 +151,18 @@ export async function upsertStagedStudies(tx: Queryable, runId: string): Promise
 
 /**
  * Rewrites the derived columns of staged studies that already exist (`cds rebuild`): typed columns and
- * the search vectors. The content is the stored document itself, so `version`, `changed_at` and the run
+ * the search vectors, the outcomes' included. The content is the stored document itself, so `version`, `changed_at` and the run
  * ids stay; `content_hash` is refreshed in case the hash's definition (its volatile fields) changed.
  */
 export async function updateStagedStudies(tx: Queryable): Promise<number> {
-  const result = await tx.query(`
+  const result = await tx.query(`${OUTCOME_VECTORS_CTE}
     update studies t set
       ${UPDATABLE_COLUMNS.map((c) => `${c} = s.${c}`).join(',\n      ')},
       search_vector = ${SEARCH_VECTOR_SQL},
       location_vector = ${LOCATION_VECTOR_SQL},
       ${FIELD_VECTORS.map(([column, expression]) => `${column} = ${expression}`).join(',\n      ')},
       content_hash = s.content_hash
-    from load_stage s
+    from load_stage s join outcome_vectors o on o.nct_id = s.nct_id
     where t.nct_id = s.nct_id`);
   return result.rowCount;
 }

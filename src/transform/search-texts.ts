@@ -5,8 +5,9 @@
  * - A: NCT id, aliases, acronym, brief and official title;
  * - B: conditions, keywords, condition and intervention MeSH terms and ancestors, intervention names and
  *   other names;
- * - C: brief summary, outcome measures (measure and description of primary, secondary and other
- *   outcomes), lead sponsor and collaborators;
+ * - C: brief summary, lead sponsor and collaborators, and the outcome measures (measure and description of
+ *   primary, secondary and other outcomes), a text of their own: their vector is also stored per study for
+ *   outcome search, so PostgreSQL parses them once;
  * - D: detailed description, eligibility criteria.
  * Plus the location text (facility, city, state, country of every site), vectorized on its own.
  * Parts are joined with newlines; markdown escapes are resolved (`\<` → `<`), control characters become
@@ -28,12 +29,20 @@ export function buildSearchTexts(study: Study, row: StudyRow, children: StudyChi
   ];
   for (const intervention of children.interventions) b.push(intervention.name, ...intervention.other_names);
   const c: (string | null)[] = [row.brief_summary];
-  for (const outcome of children.outcomes) c.push(outcome.measure, outcome.description);
   for (const sponsor of children.sponsors) c.push(sponsor.name);
+  const outcomes: (string | null)[] = [];
+  for (const outcome of children.outcomes) outcomes.push(outcome.measure, outcome.description);
   const d = [study.protocolSection?.descriptionModule?.detailedDescription, row.eligibility_criteria];
   const location: (string | null)[] = [];
   for (const site of children.locations) location.push(site.facility, site.city, site.state, site.country);
-  return { a: join(a), b: join(b), c: join(c), d: join(d), location: join(location) };
+  return {
+    a: join(a),
+    b: join(b),
+    c: join(c),
+    d: join(d),
+    outcomes: join(outcomes),
+    location: join(location),
+  };
 }
 
 function join(parts: readonly (string | null | undefined)[]): string {

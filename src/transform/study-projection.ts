@@ -137,8 +137,13 @@ export interface SearchTexts {
   a: string;
   /** Conditions, keywords, MeSH terms and ancestors, intervention names and other names. */
   b: string;
-  /** Brief summary, outcome measures, lead sponsor and collaborators. */
+  /** Brief summary, lead sponsor and collaborators; with `outcomes`, weight C. */
   c: string;
+  /**
+   * Every outcome's measure and description (primary, secondary, other): its own vector, stored per study
+   * for outcome search (study_outcome_vectors) and joined to weight C of the weighted one.
+   */
+  outcomes: string;
   /** Detailed description, eligibility criteria. */
   d: string;
   /**

@@ -146,8 +146,8 @@ describe('API faults: nothing lost, nothing stored twice', () => {
       check: async ({ h, audit }) => {
         expect(audit.quarantined).toEqual([]);
         const { rows } = await h.db.query<{ n: number }>(
-          `select count(*)::int as n from study_documents where document ? 'brandNewSection'
-             and document->'protocolSection'->'identificationModule' ? 'newIdentifierField'`,
+          `select count(*)::int as n from study_documents where document::jsonb ? 'brandNewSection'
+             and document::jsonb->'protocolSection'->'identificationModule' ? 'newIdentifierField'`,
         );
         expect(rows[0]?.n).toBe(10);
       },

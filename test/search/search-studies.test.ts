@@ -58,7 +58,7 @@ describe('searchStudies on hand-made studies', () => {
       maxAgeYears: 75,
       briefSummary: 'Supervised exercise for survivors of breast cancer with arm lymphedema.',
       sites: [{ city: 'Boston', country: 'United States', ...BOSTON, status: 'COMPLETED' }],
-      outcomes: ['Arm volume'],
+      outcomes: ['Arm volume', 'Grip strength'],
     });
     await insertStudy(t.db, {
       nctId: 'NCT00000003',
@@ -135,6 +135,9 @@ describe('searchStudies on hand-made studies', () => {
     expect(await ids({ title: 'exercise' })).toEqual(['NCT00000002']);
     expect(await ids({ sponsor: 'merck' })).toEqual(['NCT00000001']);
     expect(await ids({ outcome: 'arm volume' })).toEqual(['NCT00000002']);
+    // The study's outcomes as a whole, as CT.gov's outcome search area: the words of two outcomes match.
+    expect(await ids({ outcome: 'volume strength' })).toEqual(['NCT00000002']);
+    expect(await ids({ outcome: 'survival strength' })).toEqual([]);
     expect(await ids({ location: 'toronto' })).toEqual(['NCT00000003']);
     expect(await ids({ id: 'nct00000004' })).toEqual(['NCT00000004']);
   });

@@ -9,7 +9,7 @@ function study(nctId: string, lastUpdate: string | null, title: string): StudyPr
     contentHash: title,
     document: {},
     row: { nct_id: nctId, last_update_post_date: lastUpdate, brief_title: title } as StudyProjection['row'],
-    search: { a: title, b: '', c: '', d: '', location: '' },
+    search: { a: title, b: '', c: '', d: '', outcomes: '', location: '' },
     children: {
       conditions: [],
       keywords: [],

@@ -115,7 +115,7 @@ describe('loadStudies after a crash', () => {
         (await listSecondaryIndexes(reference.db)).map((i) => i.definition).sort(),
       );
       expect(await listForeignKeys(t.db)).toEqual(await listForeignKeys(reference.db));
-      expect(await listForeignKeys(t.db)).toHaveLength(11);
+      expect(await listForeignKeys(t.db)).toHaveLength(12);
     } finally {
       await t.drop();
     }

@@ -170,7 +170,7 @@ describe('loadStudies across runs', () => {
     const before = await listSecondaryIndexes(t.db);
     expect(before.length).toBeGreaterThan(3);
     const keysBefore = await foreignKeys(t.db);
-    expect(keysBefore.length).toBe(11);
+    expect(keysBefore.length).toBe(12);
     expect(keysBefore.every((k) => k.validated)).toBe(true);
     let keysDuringLoad: Promise<unknown[]> | undefined;
     const result = await loadStudies(t.db, stream(fixtureRecords()), {

@@ -126,6 +126,21 @@ describe('loadStudies on PostgreSQL with the 206 real fixture studies', () => {
     expect(titled).toBeGreaterThan(0);
   });
 
+  it('stores one outcome vector per study and joins it into weight C of that study’s vector', async () => {
+    const { rows } = await t.db.query<{ studies: number; with_outcomes: number; outside_c: number }>(
+      `select count(*)::int as studies,
+              count(*) filter (where o.vector <> ''::tsvector)::int as with_outcomes,
+              count(*) filter (where not tsvector_to_array(ts_filter(s.search_vector, '{c}'))
+                                     @> tsvector_to_array(o.vector))::int as outside_c
+       from studies s join study_outcome_vectors o on o.nct_id = s.nct_id`,
+    );
+    const registered = studies.filter((s) => {
+      const outcomes = (s.protocolSection as { outcomesModule?: Record<string, unknown[]> }).outcomesModule;
+      return Object.values(outcomes ?? {}).some((list) => list.length > 0);
+    }).length;
+    expect(rows[0]).toEqual({ studies: 206, with_outcomes: registered, outside_c: 0 });
+  });
+
   it('reports every study unchanged on a second load and writes no row', async () => {
     const before = await rowVersions(t.db);
     const result = await loadStudies(t.db, stream(fixtureRecords()), { runId: 'run-2', batchSize: 50 });

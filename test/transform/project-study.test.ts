@@ -112,8 +112,11 @@ describe('projectStudy on all 206 fixtures', () => {
     });
   });
 
-  it('builds the four weighted search texts (NCT04431453)', () => {
-    const { search } = projected(loadStudyFixture('NCT04431453').document);
+  it('builds the weighted search texts and the outcome text (NCT04431453)', () => {
+    const { document } = loadStudyFixture('NCT04431453');
+    const { search } = projected(document);
+    const outcomesModule = (document as { protocolSection: { outcomesModule: object } }).protocolSection
+      .outcomesModule;
     expect(search.a.split('\n')).toEqual([
       'NCT04431453',
       'CARAVAN',
@@ -123,8 +126,20 @@ describe('projectStudy on all 206 fixtures', () => {
     const b = search.b.split('\n');
     expect(b.slice(0, 3)).toEqual(['COVID-19', 'COVID-19', 'Pneumonia, Viral']);
     expect(b).toEqual(expect.arrayContaining(['Remdesivir', 'GS-5734™', 'Veklury®', 'Antimetabolites']));
-    expect(search.c).toContain('Percentage of Participants With Treatment-Emergent Adverse Events (TEAEs)');
+    // C: the summary and the sponsors; the outcomes are a text of their own, in the document's order.
     expect(search.c.split('\n').at(-1)).toBe('Gilead Sciences');
+    expect(search.c).not.toContain('Treatment-Emergent Adverse Events');
+    const outcomes = search.outcomes.split('\n');
+    expect(outcomes[0]).toBe('Percentage of Participants With Treatment-Emergent Adverse Events (TEAEs)');
+    type Outcome = { measure: string; description?: string };
+    const registered = ['primaryOutcomes', 'secondaryOutcomes', 'otherOutcomes'].flatMap(
+      (k) => (outcomesModule as Record<string, Outcome[] | undefined>)[k] ?? [],
+    );
+    expect(registered.length).toBeGreaterThan(5);
+    // Each outcome's measure and description, the empty ones left out.
+    expect(outcomes).toHaveLength(
+      registered.flatMap((o) => [o.measure, o.description]).filter(Boolean).length,
+    );
     expect(search.d).toContain('* Aged < 18 years of age');
     expect(search.d).not.toContain('\\<');
     // The location text: each site's facility, city, state and country, in the document's order.

@@ -133,4 +133,9 @@ export async function insertStudy(db: Db, s: TestStudy): Promise<void> {
       measure,
     ]);
   }
+  // The study's outcome vector, as the loader builds it from its outcomes (migration 000024).
+  await db.query(
+    `insert into study_outcome_vectors (nct_id, vector) values ($1, to_tsvector('english'::regconfig, $2))`,
+    [s.nctId, (s.outcomes ?? []).join('\n')],
+  );
 }

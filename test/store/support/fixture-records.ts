@@ -64,6 +64,8 @@ export async function insertRun(db: Queryable, runId: string): Promise<void> {
 
 /** Every table a load writes: the same list the index phase manages. */
 export const STUDY_TABLES = INDEXED_TABLES;
+/** The study tables keyed by the study alone (the others by study and `ord`). */
+const ONE_ROW_PER_STUDY: readonly string[] = ['studies', 'study_documents', 'study_outcome_vectors'];
 
 /** Row count of every study table. */
 export async function tableCounts(db: Queryable): Promise<Record<string, number>> {
@@ -88,7 +90,7 @@ export async function studyHashes(db: Queryable): Promise<string[]> {
 export async function rowVersions(db: Queryable): Promise<string[]> {
   const lines: string[] = [];
   for (const table of STUDY_TABLES) {
-    const key = table === 'studies' || table === 'study_documents' ? 'nct_id' : `nct_id || ':' || ord`;
+    const key = ONE_ROW_PER_STUDY.includes(table) ? 'nct_id' : `nct_id || ':' || ord`;
     const { rows } = await db.query<{ line: string }>(
       `select '${table} ' || ${key} || ' ' || xmin::text as line from ${table} order by 1`,
     );
