@@ -64,6 +64,8 @@ export async function recordStudyChanges(
     written.map((s) => s.nctId),
   );
   const inserts: NewVersion[] = [];
+  // Studies whose current version a new one replaces (a new study has none to close).
+  const superseded: string[] = [];
   const reopened: string[] = [];
   const events: OutboxRow[] = [];
   for (const study of written) {
@@ -83,7 +85,10 @@ export async function recordStudyChanges(
     // definition change after `cds rebuild`): versions are never rewritten.
     const version = sameContent ? state.last_version : Math.max(state.version, state.last_version + 1);
     if (sameContent) reopened.push(study.nctId);
-    else inserts.push({ nctId: study.nctId, version, contentHash: study.contentHash, document });
+    else {
+      inserts.push({ nctId: study.nctId, version, contentHash: study.contentHash, document });
+      superseded.push(study.nctId);
+    }
     const changes = sameContent ? [] : diffStudies(state.last_document, document);
     if (state.last_removed) {
       events.push(event('study.created', study.nctId, version, changes, true));
@@ -94,11 +99,7 @@ export async function recordStudyChanges(
       counts.updated++;
     }
   }
-  await closeVersions(
-    tx,
-    runId,
-    inserts.map((v) => v.nctId),
-  );
+  await closeVersions(tx, runId, superseded);
   await reopenVersions(tx, reopened);
   await insertVersions(tx, runId, inserts);
   await insertOutboxEvents(tx, runId, events);

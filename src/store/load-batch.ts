@@ -87,7 +87,8 @@ export async function loadBatch(
     }
   }
 
-  counts.childRows = await writeLoadedStudies(tx, toWrite, runId, batch.documentTexts);
+  const replaced = toWrite.filter((study) => stored.has(study.nctId)).map((study) => study.nctId);
+  counts.childRows = await writeLoadedStudies(tx, toWrite, runId, replaced, batch.documentTexts);
   // Versions and change events in the same transaction: an event exists exactly when its change committed.
   await recordStudyChanges(tx, runId, toWrite);
   await recordSeen(tx, runId, batch);

@@ -6,7 +6,9 @@
  * Why a staging table: COPY is the fastest way in on both engines, but COPY cannot compute the search vector
  * or upsert. The rows and their search texts go into a temporary table (no WAL, dropped at commit), then
  * one INSERT … SELECT … ON CONFLICT computes the tsvectors in SQL and merges. The child rows and the
- * documents need no computation: their old rows are deleted and the new ones COPYed straight in.
+ * documents need no computation: their old rows are deleted and the new ones COPYed straight in. A study
+ * that had no row has no document or child row either (they are written in one transaction): nothing to
+ * delete, and an initial load deletes nothing.
  */
 import type { StudyProjection } from '../transform/study-projection.ts';
 import { copyLine } from './copy-text.ts';
@@ -168,15 +170,18 @@ export async function updateStagedStudies(tx: Queryable): Promise<number> {
 }
 
 /**
- * Replaces the stored raw documents of `studies`, from the record texts as received when given (faster
- * than re-serializing, and the json column keeps them as written), else from the parsed documents.
+ * Replaces the stored raw documents of `studies` (deleting those of `stored`, the ids that had a row: all
+ * of them unless told), from the record texts as received when given (faster than re-serializing, and the
+ * json column keeps them as written), else from the parsed documents.
  */
 export async function replaceDocuments(
   tx: Queryable,
   studies: readonly StudyProjection[],
   texts?: ReadonlyMap<string, string>,
+  stored: readonly string[] = studies.map((s) => s.nctId),
 ): Promise<void> {
-  await tx.query('delete from study_documents where nct_id = any($1::text[])', [studies.map((s) => s.nctId)]);
+  if (stored.length > 0)
+    await tx.query('delete from study_documents where nct_id = any($1::text[])', [stored]);
   let copy = '';
   for (const study of studies) {
     const text = texts?.get(study.nctId) ?? JSON.stringify(study.document);
@@ -196,12 +201,20 @@ export function jsonbSafe(json: string): string {
   return json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
 }
 
-/** Replaces every child row of `studies`: delete by study, then one COPY per child table. */
-export async function replaceChildren(tx: Queryable, studies: readonly StudyProjection[]): Promise<number> {
-  const ids = studies.map((s) => s.nctId);
+/**
+ * Replaces every child row of `studies`: delete by study (those of `stored`, the ids that had a row: all of
+ * them unless told), then one COPY per child table.
+ */
+export async function replaceChildren(
+  tx: Queryable,
+  studies: readonly StudyProjection[],
+  stored: readonly string[] = studies.map((s) => s.nctId),
+): Promise<number> {
   let written = 0;
   for (const { table, key, columns } of CHILD_TABLES) {
-    await tx.query(`delete from ${table} where nct_id = any($1::text[])`, [ids]);
+    // An initial load writes none of these: during it the tables have no statistics, and each delete
+    // of a batch's 500 ids cost more the more the table held (0.08 ms a study at 20,000 studies).
+    if (stored.length > 0) await tx.query(`delete from ${table} where nct_id = any($1::text[])`, [stored]);
     const copyColumns = ['nct_id', ...columns];
     let text = '';
     for (const study of studies) {
@@ -215,19 +228,23 @@ export async function replaceChildren(tx: Queryable, studies: readonly StudyProj
   return written;
 }
 
-/** Loader path: stage, upsert, replace documents and children. Returns the child rows written. */
+/**
+ * Loader path: stage, upsert, replace documents and children. `stored` are the ids of `studies` that had
+ * a row before (the others are new: nothing of theirs to delete). Returns the child rows written.
+ */
 export async function writeLoadedStudies(
   tx: Queryable,
   studies: readonly StudyProjection[],
   runId: string,
+  stored: readonly string[],
   documentTexts?: ReadonlyMap<string, string>,
 ): Promise<number> {
   if (studies.length === 0) return 0;
   await createStudyStage(tx);
   await copyStudiesToStage(tx, studies);
   await upsertStagedStudies(tx, runId);
-  await replaceDocuments(tx, studies, documentTexts);
-  return replaceChildren(tx, studies);
+  await replaceDocuments(tx, studies, documentTexts, stored);
+  return replaceChildren(tx, studies, stored);
 }
 
 /** Rebuild path: stage, update derived columns, replace children; documents are the source, untouched. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Queryable } from '../../src/store/db.ts';
+import type { Db, Queryable } from '../../src/store/db.ts';
 import { loadStudies } from '../../src/store/load-studies.ts';
 import {
   dropSecondaryIndexes,
@@ -210,6 +210,66 @@ describe('loadStudies across runs', () => {
     expect([...result.indexesRebuilt].sort()).toEqual(before.map((i) => i.name).sort());
     expect((await listSecondaryIndexes(t.db)).length).toBe(before.length);
     expect(await foreignKeys(t.db)).toEqual(keysBefore);
+  });
+
+  it('deletes nothing for new studies, and replaces the rows of stored ones in a batch that mixes both', async () => {
+    const statements: string[] = [];
+    const recorded: Db = {
+      ...t.db,
+      transaction: (fn) =>
+        t.db.transaction((tx) =>
+          fn({
+            query: (text, params) => {
+              statements.push(text);
+              return tx.query(text, params);
+            },
+            exec: (script) => tx.exec(script),
+            copyFrom: (table, columns, text) => tx.copyFrom(table, columns, text),
+          }),
+        ),
+    };
+    const [changed, ...rest] = fixtureRecords();
+    await loadStudies(recorded, stream(rest.slice(0, 100)), { runId: 'r1', batchSize: 50 });
+    expect(statements.filter((s) => /^\s*delete /i.test(s))).toEqual([]);
+
+    // One batch: a stored study changed (its outcomes and sites cut to one) and 105 new ones.
+    type Modules = Record<string, Record<string, unknown[]> | undefined>;
+    const many = (record: { json: string }) => {
+      const p = JSON.parse(record.json).protocolSection as Modules;
+      return (
+        (p.outcomesModule?.secondaryOutcomes?.length ?? 0) > 0 &&
+        (p.contactsLocationsModule?.locations?.length ?? 0) > 1
+      );
+    };
+    const stored = rest.slice(0, 100).find(many)!;
+    const cut = variant(JSON.parse(stored.json), (study) => {
+      const p = study.protocolSection as Modules;
+      p.outcomesModule!.primaryOutcomes = p.outcomesModule!.primaryOutcomes!.slice(0, 1);
+      delete p.outcomesModule!.secondaryOutcomes;
+      p.contactsLocationsModule!.locations = p.contactsLocationsModule!.locations!.slice(0, 1);
+    });
+    const result = await loadStudies(t.db, stream([cut, changed!, ...rest.slice(100)]), {
+      runId: 'r2',
+      batchSize: 500,
+      concurrency: 1,
+    });
+    expect(result.counts).toMatchObject({ inserted: 106, updated: 1, batches: 1 });
+    const id = nctIdOf(JSON.parse(cut.json));
+    const { rows } = await t.db.query<{ outcomes: number; sites: number }>(
+      `select (select count(*)::int from study_outcomes where nct_id = $1) as outcomes,
+              (select count(*)::int from study_locations where nct_id = $1) as sites`,
+      [id],
+    );
+    expect(rows[0]).toEqual({ outcomes: 1, sites: 1 });
+    const reference = await createTestDb();
+    try {
+      await insertRun(reference.db, 'r1');
+      const all = [...rest.filter((r) => r !== stored), cut, changed!];
+      await loadStudies(reference.db, stream(all), { runId: 'r1' });
+      expect(await tableCounts(t.db)).toEqual(await tableCounts(reference.db));
+    } finally {
+      await reference.drop();
+    }
   });
 
   it('fills every typed column of studies from the projection (column list matches the table)', async () => {
