@@ -69,7 +69,7 @@ export interface ForeignKeyDefinition {
   definition: string;
 }
 
-/** The foreign keys that reference `studies` (its child tables, documents and versions), by table and name. */
+/** The foreign keys to `studies` (from its child tables, documents and versions), by table and name. */
 export async function listForeignKeys(db: Queryable): Promise<ForeignKeyDefinition[]> {
   const { rows } = await db.query<ForeignKeyDefinition>(
     `select t.relname as table, c.conname as name, pg_get_constraintdef(c.oid) as definition

@@ -36,7 +36,7 @@ export function outcomeVectorSql(alias = 's'): string {
  * The weighted search document, from the texts of the staging row: weight C is the brief summary and
  * sponsors' vector joined with the outcomes' vector `outcomeVector` (computed here by default; the upsert
  * passes the one it stores). The two-argument to_tsvector with a regconfig constant is IMMUTABLE, the same
- * expression a generated column would need. This is ~80% of the load's database CPU (postgres-search.md).
+ * expression a generated column would need. It is most of a plain COPY's database CPU (postgres-search.md).
  * `alias` qualifies the texts ('' for a generated column, as the benchmarks' plain-COPY reference uses it).
  */
 export function searchVectorSql(alias = 's', outcomeVector = outcomeVectorSql(alias)): string {
@@ -153,8 +153,9 @@ export async function upsertStagedStudies(tx: Queryable, runId: string): Promise
 
 /**
  * Rewrites the derived columns of staged studies that already exist (`cds rebuild`): typed columns and
- * the search vectors, the outcomes' included. The content is the stored document itself, so `version`, `changed_at` and the run
- * ids stay; `content_hash` is refreshed in case the hash's definition (its volatile fields) changed.
+ * the search vectors, the outcomes' included. The content is the stored document itself, so `version`,
+ * `changed_at` and the run ids stay; `content_hash` is refreshed in case the hash's definition (its
+ * volatile fields) changed.
  */
 export async function updateStagedStudies(tx: Queryable): Promise<number> {
   const result = await tx.query(`${OUTCOME_VECTORS_CTE}
