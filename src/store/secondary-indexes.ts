@@ -90,20 +90,8 @@ export async function dropSecondaryIndexes(db: Db): Promise<IndexDefinition[]> {
   return db.transaction(async (tx) => {
     const indexes = await listSecondaryIndexes(tx);
     const keys = await listForeignKeys(tx);
-    if (indexes.length > 0) {
-      const pending = await readPending<IndexDefinition>(tx, PENDING_KEY);
-      await writePending(tx, PENDING_KEY, [
-        ...pending,
-        ...indexes.filter((i) => !pending.some((p) => p.name === i.name)),
-      ]);
-    }
-    if (keys.length > 0) {
-      const pending = await readPending<ForeignKeyDefinition>(tx, PENDING_FOREIGN_KEYS);
-      await writePending(tx, PENDING_FOREIGN_KEYS, [
-        ...pending,
-        ...keys.filter((k) => !pending.some((p) => p.table === k.table && p.name === k.name)),
-      ]);
-    }
+    await rememberPending(tx, PENDING_KEY, indexes, (index) => index.name);
+    await rememberPending(tx, PENDING_FOREIGN_KEYS, keys, foreignKeyId);
     for (const index of indexes) await tx.query(`drop index if exists ${quoteName(index.name)}`);
     for (const key of keys)
       await tx.query(`alter table ${quoteName(key.table)} drop constraint if exists ${quoteName(key.name)}`);
@@ -160,9 +148,9 @@ export async function restoreSecondaryIndexes(db: Db, options: RestoreOptions = 
 async function addForeignKeysNotValid(db: Db, keys: readonly ForeignKeyDefinition[]): Promise<void> {
   if (keys.length === 0) return;
   await db.transaction(async (tx) => {
-    const existing = new Set((await listForeignKeys(tx)).map((k) => `${k.table}.${k.name}`));
+    const existing = new Set((await listForeignKeys(tx)).map(foreignKeyId));
     for (const key of keys) {
-      if (existing.has(`${key.table}.${key.name}`)) continue;
+      if (existing.has(foreignKeyId(key))) continue;
       await tx.exec(
         `alter table ${quoteName(key.table)} add constraint ${quoteName(key.name)} ${key.definition} not valid`,
       );
@@ -299,12 +287,26 @@ async function readPending<T>(db: Queryable, key: string): Promise<T[]> {
   return rows[0]?.value ?? [];
 }
 
-async function writePending(tx: Queryable, key: string, value: readonly unknown[]): Promise<void> {
+/** Adds `dropped` to the list pending under `key`, each once by `id` (a crashed load may have saved it). */
+async function rememberPending<T>(
+  tx: Queryable,
+  key: string,
+  dropped: readonly T[],
+  id: (item: T) => string,
+): Promise<void> {
+  if (dropped.length === 0) return;
+  const pending = await readPending<T>(tx, key);
+  const known = new Set(pending.map(id));
   await tx.query(
     `insert into sync_state (key, value, updated_at) values ($1, $2::jsonb, now())
      on conflict (key) do update set value = excluded.value, updated_at = now()`,
-    [key, JSON.stringify(value)],
+    [key, JSON.stringify([...pending, ...dropped.filter((item) => !known.has(id(item)))])],
   );
+}
+
+/** A foreign key's identity: constraint names are unique per table only. */
+function foreignKeyId(key: ForeignKeyDefinition): string {
+  return `${key.table}.${key.name}`;
 }
 
 /** Index, table and constraint names come from the catalog, not from input; quoted all the same. */

@@ -63,7 +63,7 @@ const OUTCOME_VECTORS_CTE = `
     )`;
 const SEARCH_VECTOR_SQL = searchVectorSql('s', 'o.vector');
 /** The study's location vector (migration 000011): place names are not English words, hence 'simple'. */
-const LOCATION_VECTOR_SQL = `to_tsvector('simple'::regconfig, coalesce(s.search_location, ''))`;
+const LOCATION_VECTOR_SQL = `to_tsvector('simple'::regconfig, ${stagedText('s', 'search_location')})`;
 /**
  * The field vectors of fielded search (migration 000015), computed from the staged typed columns by the
  * functions of migration 000004, so that search ranks on stored values instead of recomputing them.
