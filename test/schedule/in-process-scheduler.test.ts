@@ -80,8 +80,9 @@ describe('in-process scheduler', () => {
     const s = await scheduler(recorded);
     await s.runNow();
 
+    // The attempt's retry is recorded just after the run is marked failed (sync-task.ts): wait for both.
     const failed = await waitFor(async () =>
-      (await runsOf()).find((r) => r.state === 'failed' && r.params.schedule),
+      (await runsOf()).find((r) => r.state === 'failed' && r.params.schedule?.retryInMs !== undefined),
     );
     expect(failed.params.schedule).toMatchObject({ attempt: 1, maxAttempts: 9, retryInMs: 2718 });
     expect((await s.status()).pending).toMatchObject([{ trigger: 'manual', attempts: 1, running: false }]);
