@@ -14,7 +14,7 @@
 import { diffStudies, type FieldChange } from '../domain/study-diff.ts';
 import { STUDY_SCHEMA_VERSION, type StudyDocument } from '../domain/study-document.ts';
 import { studyFromProjection } from '../domain/study-from-projection.ts';
-import { copyLine } from '../store/copy-text.ts';
+import { CopyBuffer } from '../store/copy-text.ts';
 import type { Queryable } from '../store/db.ts';
 import type { StudyProjection } from '../transform/study-projection.ts';
 import { type StudyEventType, studyEventId } from './study-event.ts';
@@ -178,9 +178,9 @@ async function insertVersions(tx: Queryable, runId: string, versions: readonly N
     runId,
   ]);
   const validFrom = rows[0]!.valid_from;
-  let text = '';
+  const copy = new CopyBuffer();
   for (const v of versions) {
-    text += copyLine(
+    copy.row(
       {
         nct_id: v.nctId,
         version: v.version,
@@ -193,7 +193,7 @@ async function insertVersions(tx: Queryable, runId: string, versions: readonly N
       VERSION_COLUMNS,
     );
   }
-  await tx.copyFrom('study_versions', VERSION_COLUMNS, text);
+  await copy.copyInto(tx, 'study_versions', VERSION_COLUMNS);
 }
 
 /** Appends events to the outbox in the given order (their seq order), at the run's start. */

@@ -2,6 +2,7 @@
  * Encodes rows in PostgreSQL's COPY text format (tab-separated, `\N` for null, backslash escapes),
  * the fastest way to hand rows to COPY on both engines. Arrays become array literals, objects jsonb.
  */
+import type { Queryable } from './db.ts';
 
 export type CopyValue =
   | string
@@ -21,6 +22,92 @@ export function copyField(value: CopyValue): string {
   if (Array.isArray(value)) return escapeCopy(arrayLiteral(value));
   return escapeCopy(JSON.stringify(value));
 }
+
+/**
+ * COPY text for many rows, encoded into one growing Buffer as the rows come. The loader writes ~30 KB
+ * of COPY text per study; joined into one string per batch first, that string is a rope of thousands of
+ * pieces, and half the registry's documents hold a character beyond Latin-1, which makes the flattened
+ * batch a two-byte string: flattening and encoding it cost ~5× encoding each field straight into bytes
+ * (0.12 against 0.02 ms per 18 KB document, bench corpus).
+ *
+ * `copyInto` hands the buffer back for the next CopyBuffer: a batch's documents take ~10 MB, and a fresh
+ * buffer that size costs its page faults (and its growth, copies) every batch, ~0.03 ms per study.
+ */
+export class CopyBuffer {
+  #bytes = spareBuffers.pop() ?? Buffer.allocUnsafe(64 * 1024);
+  #length = 0;
+  #rows = 0;
+
+  /** Rows written so far. */
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** Appends one line (with its newline) for `columns` of `row`: the bytes of copyLine(row, columns). */
+  row(row: Readonly<Record<string, unknown>>, columns: readonly string[]): void {
+    for (let i = 0; i < columns.length; i++) {
+      if (i > 0) this.#byte(TAB);
+      this.#text(copyField(row[columns[i]!] as CopyValue));
+    }
+    this.#byte(NEWLINE);
+    this.#rows++;
+  }
+
+  /** The text written so far (a view of the buffer, valid until the next row). */
+  bytes(): Buffer {
+    return this.#bytes.subarray(0, this.#length);
+  }
+
+  /**
+   * COPYs the rows into `table (columns)`, then gives the buffer to the next CopyBuffer: this one is
+   * empty afterwards. After a failed COPY the buffer is left alone (the socket may still hold it).
+   */
+  async copyInto(tx: Queryable, table: string, columns: readonly string[]): Promise<void> {
+    await tx.copyFrom(table, columns, this.bytes());
+    recycle(this.#bytes);
+    this.#bytes = Buffer.alloc(0);
+    this.#length = 0;
+    this.#rows = 0;
+  }
+
+  #byte(value: number): void {
+    this.#reserve(1);
+    this.#bytes[this.#length++] = value;
+  }
+
+  #text(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair, 2 units, takes 4).
+    this.#reserve(text.length * 3);
+    this.#length += this.#bytes.write(text, this.#length, 'utf8');
+  }
+
+  #reserve(bytes: number): void {
+    const needed = this.#length + bytes;
+    if (needed <= this.#bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(needed, this.#bytes.length * 2));
+    this.#bytes.copy(grown, 0, 0, this.#length);
+    recycle(this.#bytes);
+    this.#bytes = grown;
+  }
+}
+
+/**
+ * Buffers free for the next CopyBuffer, largest last. A loader lane runs one COPY at a time, so two lanes
+ * need two; a few more cover the smaller ones of the child tables. At most 4 × 64 MB stay allocated.
+ */
+const spareBuffers: Buffer[] = [];
+const MAX_SPARE_BUFFERS = 4;
+const MAX_SPARE_BYTES = 64 * 1024 * 1024;
+
+function recycle(bytes: Buffer): void {
+  if (bytes.length === 0 || bytes.length > MAX_SPARE_BYTES) return;
+  spareBuffers.push(bytes);
+  spareBuffers.sort((a, b) => a.length - b.length);
+  if (spareBuffers.length > MAX_SPARE_BUFFERS) spareBuffers.shift();
+}
+
+const TAB = 0x09;
+const NEWLINE = 0x0a;
 
 /** One COPY line (with its trailing newline) for `columns` of `row`. */
 export function copyLine(row: Readonly<Record<string, unknown>>, columns: readonly string[]): string {

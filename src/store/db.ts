@@ -20,8 +20,8 @@ export interface Queryable {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /** A script of several statements without parameters (migrations, DDL). */
   exec(script: string): Promise<void>;
-  /** COPY `table (columns)` FROM text in PostgreSQL's COPY text format (see copy-text.ts). */
-  copyFrom(table: string, columns: readonly string[], text: string): Promise<void>;
+  /** COPY `table (columns)` FROM text in PostgreSQL's COPY text format, as a string or UTF-8 bytes (copy-text.ts). */
+  copyFrom(table: string, columns: readonly string[], text: string | Uint8Array): Promise<void>;
 }
 
 export type Engine = 'postgres' | 'pglite';

@@ -34,7 +34,7 @@ function wrap(pg: PgliteLike): Queryable {
     async exec(script: string) {
       await pg.exec(script);
     },
-    async copyFrom(table: string, columns: readonly string[], text: string) {
+    async copyFrom(table: string, columns: readonly string[], text: string | Uint8Array) {
       const sql = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob'`;
       await pg.query(sql, [], { blob: new Blob([text]) });
     },

@@ -40,7 +40,7 @@ function wrap(client: pg.PoolClient | pg.Pool): Queryable {
     async exec(script: string) {
       await client.query(script);
     },
-    async copyFrom(table: string, columns: readonly string[], text: string) {
+    async copyFrom(table: string, columns: readonly string[], text: string | Uint8Array) {
       const sql = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN`;
       if ('release' in client) {
         await pipeline(Readable.from([text]), client.query(copyFromStdin(sql)));

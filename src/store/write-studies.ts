@@ -11,7 +11,7 @@
  * delete, and an initial load deletes nothing.
  */
 import type { StudyProjection } from '../transform/study-projection.ts';
-import { copyLine } from './copy-text.ts';
+import { CopyBuffer } from './copy-text.ts';
 import type { Queryable } from './db.ts';
 import { CHILD_TABLES, STUDY_ROW_COLUMNS } from './study-columns.ts';
 
@@ -110,11 +110,9 @@ function loadStagedRow(study: StudyProjection): Record<string, unknown> {
 
 /** COPYs the projections' rows, content hashes and search texts into load_stage. */
 export async function copyStudiesToStage(tx: Queryable, studies: readonly StudyProjection[]): Promise<void> {
-  let text = '';
-  for (const study of studies) {
-    text += copyLine(loadStagedRow(study), LOAD_STAGE_COLUMNS);
-  }
-  await tx.copyFrom('load_stage', LOAD_STAGE_COLUMNS, text);
+  const copy = new CopyBuffer();
+  for (const study of studies) copy.row(loadStagedRow(study), LOAD_STAGE_COLUMNS);
+  await copy.copyInto(tx, 'load_stage', LOAD_STAGE_COLUMNS);
 }
 
 /**
@@ -183,12 +181,12 @@ export async function replaceDocuments(
 ): Promise<void> {
   if (stored.length > 0)
     await tx.query('delete from study_documents where nct_id = any($1::text[])', [stored]);
-  let copy = '';
+  const copy = new CopyBuffer();
   for (const study of studies) {
     const text = texts?.get(study.nctId) ?? JSON.stringify(study.document);
-    copy += copyLine({ nct_id: study.nctId, document: jsonbSafe(text) }, DOC_COLUMNS);
+    copy.row({ nct_id: study.nctId, document: jsonbSafe(text) }, DOC_COLUMNS);
   }
-  await tx.copyFrom('study_documents', DOC_COLUMNS, copy);
+  await copy.copyInto(tx, 'study_documents', DOC_COLUMNS);
 }
 
 /**
@@ -217,14 +215,11 @@ export async function replaceChildren(
     // of a batch's 500 ids cost more the more the table held (0.08 ms a study at 20,000 studies).
     if (stored.length > 0) await tx.query(`delete from ${table} where nct_id = any($1::text[])`, [stored]);
     const copyColumns = ['nct_id', ...columns];
-    let text = '';
-    for (const study of studies) {
-      for (const row of study.children[key]) {
-        text += copyLine({ ...row, nct_id: study.nctId }, copyColumns);
-        written++;
-      }
-    }
-    if (text !== '') await tx.copyFrom(table, copyColumns, text);
+    const copy = new CopyBuffer();
+    for (const study of studies)
+      for (const row of study.children[key]) copy.row({ ...row, nct_id: study.nctId }, copyColumns);
+    written += copy.rows;
+    if (copy.rows > 0) await copy.copyInto(tx, table, copyColumns);
   }
   return written;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyField, copyLine } from '../../src/store/copy-text.ts';
+import { CopyBuffer, copyField, copyLine } from '../../src/store/copy-text.ts';
 import { jsonbSafe } from '../../src/store/write-studies.ts';
 
 describe('copyField', () => {
@@ -12,6 +12,43 @@ describe('copyField', () => {
     expect(
       copyLine({ a: null, b: ['x, y', 'q"\\'], c: { k: 'v\n' }, d: true, e: 1.5 }, ['a', 'b', 'c', 'd', 'e']),
     ).toBe('\\N\t{"x, y","q\\\\"\\\\\\\\"}\t{"k":"v\\\\n"}\tt\t1.5\n');
+  });
+});
+
+describe('CopyBuffer', () => {
+  it('holds the UTF-8 bytes of the rows copyLine writes, across its growth', () => {
+    const columns = ['id', 'text', 'list'];
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      id: i,
+      // Latin-1, beyond it (≥, CJK) and beyond the BMP (a surrogate pair), escapes, and texts long
+      // enough that the buffer grows several times past its first 64 KB.
+      text: `${'dose ≥ 5 mg/kg, café 试验 \u{1F48A}\t\\ '.repeat(i % 7 === 0 ? 400 : 3)}${i}`,
+      list: i % 2 === 0 ? ['a"b', null] : null,
+    }));
+    const copy = new CopyBuffer();
+    for (const row of rows) copy.row(row, columns);
+    expect(copy.rows).toBe(300);
+    expect(copy.bytes().length).toBeGreaterThan(64 * 1024);
+    expect(copy.bytes().toString('utf8')).toBe(rows.map((row) => copyLine(row, columns)).join(''));
+  });
+  it('hands its buffer to the next CopyBuffer after a COPY, which starts empty', async () => {
+    const copied: string[] = [];
+    const tx = {
+      query: async () => ({ rows: [], rowCount: 0 }),
+      exec: async () => {},
+      copyFrom: async (_table: string, _columns: readonly string[], text: string | Uint8Array) => {
+        copied.push(Buffer.from(text).toString('utf8'));
+      },
+    };
+    const long = new CopyBuffer();
+    for (let i = 0; i < 50; i++) long.row({ a: 'x'.repeat(5000), b: i }, ['a', 'b']);
+    await long.copyInto(tx, 't', ['a', 'b']);
+    expect(long.rows).toBe(0);
+    const short = new CopyBuffer();
+    short.row({ a: 'y', b: 1 }, ['a', 'b']);
+    await short.copyInto(tx, 't', ['a', 'b']);
+    expect(copied[0]).toHaveLength(50 * 5000 + 50 * 2 + 40 + 50);
+    expect(copied[1]).toBe('y\t1\n');
   });
 });
 
