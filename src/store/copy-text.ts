@@ -47,7 +47,9 @@ export class CopyBuffer {
   row(row: Readonly<Record<string, unknown>>, columns: readonly string[]): void {
     for (let i = 0; i < columns.length; i++) {
       if (i > 0) this.#byte(TAB);
-      this.#text(copyField(row[columns[i]!] as CopyValue));
+      const value = row[columns[i]!];
+      if (typeof value === 'string') this.#escaped(value);
+      else this.#text(copyField(value as CopyValue));
     }
     this.#byte(NEWLINE);
     this.#rows++;
@@ -81,6 +83,43 @@ export class CopyBuffer {
     this.#length += this.#bytes.write(text, this.#length, 'utf8');
   }
 
+  /**
+   * `text` escaped as escapeCopy does, on its UTF-8 bytes: each special character is found by the native
+   * indexOf (UTF-8 continuation bytes are never below 0x80) and the runs between them copied. A document's
+   * special characters are the backslashes of its JSON escapes; a search text's, newlines. Against
+   * replaceAll on the string (a two-byte string for half the documents): 0.01 against 0.04 ms per 18 KB
+   * document (bench corpus).
+   */
+  #escaped(text: string): void {
+    if (!COPY_SPECIAL.test(text)) {
+      this.#text(text);
+      return;
+    }
+    const raw = utf8Scratch(text);
+    this.#reserve(raw.length * 2);
+    const next = nextSpecial;
+    for (let k = 0; k < SPECIAL_BYTES.length; k++) next[k] = raw.indexOf(SPECIAL_BYTES[k]!);
+    for (let from = 0; ; ) {
+      let special = -1;
+      let at = raw.length;
+      for (let k = 0; k < SPECIAL_BYTES.length; k++)
+        if (next[k]! >= 0 && next[k]! < at) {
+          at = next[k]!;
+          special = k;
+        }
+      this.#length += raw.copy(this.#bytes, this.#length, from, at);
+      if (special < 0) return;
+      const letter = SPECIAL_ESCAPES[special]!;
+      // NUL has no escape: PostgreSQL text cannot hold it, and it is dropped.
+      if (letter !== 0) {
+        this.#bytes[this.#length++] = BACKSLASH;
+        this.#bytes[this.#length++] = letter;
+      }
+      from = at + 1;
+      next[special] = raw.indexOf(SPECIAL_BYTES[special]!, from);
+    }
+  }
+
   #reserve(bytes: number): void {
     const needed = this.#length + bytes;
     if (needed <= this.#bytes.length) return;
@@ -108,6 +147,20 @@ function recycle(bytes: Buffer): void {
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
+const BACKSLASH = 0x5c;
+/** The bytes COPY text escapes, and the letter after the backslash of each (0: dropped). */
+const SPECIAL_BYTES = [BACKSLASH, TAB, NEWLINE, 0x0d, 0x00];
+const SPECIAL_ESCAPES = [BACKSLASH, 0x74, 0x6e, 0x72, 0];
+/** #escaped's next position of each of SPECIAL_BYTES (-1: none left). */
+const nextSpecial = new Int32Array(SPECIAL_BYTES.length);
+
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/** `text` in UTF-8, in a buffer shared by all calls (valid until the next one). */
+function utf8Scratch(text: string): Buffer {
+  if (scratch.length < text.length * 3) scratch = Buffer.allocUnsafe(text.length * 3);
+  return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
+}
 
 /** One COPY line (with its trailing newline) for `columns` of `row`. */
 export function copyLine(row: Readonly<Record<string, unknown>>, columns: readonly string[]): string {

@@ -22,7 +22,9 @@ describe('CopyBuffer', () => {
       id: i,
       // Latin-1, beyond it (≥, CJK) and beyond the BMP (a surrogate pair), escapes, and texts long
       // enough that the buffer grows several times past its first 64 KB.
-      text: `${'dose ≥ 5 mg/kg, café 试验 \u{1F48A}\t\\ '.repeat(i % 7 === 0 ? 400 : 3)}${i}`,
+      // Every third text's only special characters are backslashes (the documents' case); the others
+      // have every one, NUL (dropped) included.
+      text: `${'dose ≥ 5 mg/kg, café 试验 \u{1F48A}\\ '.repeat(i % 7 === 0 ? 400 : 3)}${i % 3 === 0 ? '\\' : '\t\r\n\0\\'}${i}`,
       list: i % 2 === 0 ? ['a"b', null] : null,
     }));
     const copy = new CopyBuffer();
