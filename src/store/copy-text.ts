@@ -34,7 +34,8 @@ export function copyField(value: CopyValue): string {
  * buffer that size costs its page faults (and its growth, copies) every batch, ~0.03 ms per study.
  */
 export class CopyBuffer {
-  #bytes = spareBuffers.pop() ?? Buffer.allocUnsafe(64 * 1024);
+  /** Empty until the first row takes a spare buffer (a CopyBuffer that writes nothing takes none). */
+  #bytes: Buffer = EMPTY;
   #length = 0;
   #rows = 0;
 
@@ -67,7 +68,7 @@ export class CopyBuffer {
   async copyInto(tx: Queryable, table: string, columns: readonly string[]): Promise<void> {
     await tx.copyFrom(table, columns, this.bytes());
     recycle(this.#bytes);
-    this.#bytes = Buffer.alloc(0);
+    this.#bytes = EMPTY;
     this.#length = 0;
     this.#rows = 0;
   }
@@ -123,7 +124,12 @@ export class CopyBuffer {
   #reserve(bytes: number): void {
     const needed = this.#length + bytes;
     if (needed <= this.#bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.#bytes.length * 2));
+    if (this.#length === 0) {
+      recycle(this.#bytes);
+      this.#bytes = spareBuffers.pop() ?? EMPTY;
+      if (needed <= this.#bytes.length) return;
+    }
+    const grown = Buffer.allocUnsafe(Math.max(needed, this.#bytes.length * 2, 64 * 1024));
     this.#bytes.copy(grown, 0, 0, this.#length);
     recycle(this.#bytes);
     this.#bytes = grown;
@@ -135,6 +141,7 @@ export class CopyBuffer {
  * need two; a few more cover the smaller ones of the child tables. At most 4 × 64 MB stay allocated.
  */
 const spareBuffers: Buffer[] = [];
+const EMPTY = Buffer.alloc(0);
 const MAX_SPARE_BUFFERS = 4;
 const MAX_SPARE_BYTES = 64 * 1024 * 1024;
 

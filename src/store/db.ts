@@ -20,7 +20,10 @@ export interface Queryable {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /** A script of several statements without parameters (migrations, DDL). */
   exec(script: string): Promise<void>;
-  /** COPY `table (columns)` FROM text in PostgreSQL's COPY text format, as a string or UTF-8 bytes (copy-text.ts). */
+  /**
+   * COPY `table (columns)` FROM text in PostgreSQL's COPY text format, as a string or its UTF-8 bytes
+   * (copy-text.ts).
+   */
   copyFrom(table: string, columns: readonly string[], text: string | Uint8Array): Promise<void>;
 }
 
