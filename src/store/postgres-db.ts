@@ -88,6 +88,7 @@ export async function openPostgresDb(url: string, options: PostgresDbOptions = {
   });
   // An idle client that loses its connection (server restart) must not crash the process.
   pool.on('error', () => {});
+  const clients = trackClients(pool);
   try {
     await pool.query('select 1');
   } catch (error) {
@@ -142,7 +143,37 @@ export async function openPostgresDb(url: string, options: PostgresDbOptions = {
       return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
     },
     async close() {
+      const ended = clients.allEnded();
+      // Kysely ends the pool only if it ever used it; until then its destroy() does nothing.
       await kysely.destroy();
+      if (!pool.ending) await pool.end();
+      await ended;
+    },
+  };
+}
+
+/**
+ * The pool's connected clients, and a wait for all of them to end. pool.end() resolves once no client is
+ * left in the pool, while their connections are still closing: a backend of it could outlive close(), and
+ * one terminated then (DROP DATABASE … WITH (FORCE), a server shutdown) sends 57P01 to a client that has
+ * no 'error' listener any more, which throws. The pool emits 'remove' when a client's connection has ended.
+ */
+function trackClients(pool: pg.Pool): { allEnded(): Promise<void> } {
+  const open = new Set<pg.PoolClient>();
+  const waiting: (() => void)[] = [];
+  pool.on('connect', (client) => {
+    open.add(client);
+  });
+  pool.on('remove', (client) => {
+    open.delete(client as pg.PoolClient);
+    if (open.size === 0) for (const resolve of waiting.splice(0)) resolve();
+  });
+  return {
+    allEnded() {
+      // From here on an error of an ending client concerns no one.
+      for (const client of open) client.on('error', () => {});
+      if (open.size === 0) return Promise.resolve();
+      return new Promise((resolve) => waiting.push(resolve));
     },
   };
 }
