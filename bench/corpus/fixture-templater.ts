@@ -1,3 +1,4 @@
+import { STUDY_ENUMS } from '../../src/validate/study-enums.ts';
 import { layNameOf } from './condition-catalog.ts';
 
 /**
@@ -82,6 +83,8 @@ const NOT_A_TOPIC_NAME = new Set([
   'treatment adherence',
   'comorbidities and coexisting conditions',
   'acute disease',
+  // A browse leaf's asFound: it turned every "secondary outcome" and outcome type SECONDARY into the topic.
+  'secondary',
 ]);
 
 /**
@@ -198,12 +201,15 @@ export function createTemplater(studies: readonly StudyLike[]): Templater {
   };
 }
 
-/** Deep copy of a JSON value with every string templatized. */
+/** Deep copy of a JSON value with every string templatized but the enum values. */
 export function templatizeValue<T>(value: T, templater: Templater): T {
   return JSON.parse(JSON.stringify(value), (_key, v: unknown) =>
-    typeof v === 'string' ? templater.templatize(v) : v,
+    typeof v === 'string' && !ENUM_VALUES.has(v) ? templater.templatize(v) : v,
   ) as T;
 }
+
+/** The API's enum values (PHASE2, SECONDARY…): codes, never a name to replace. */
+const ENUM_VALUES: ReadonlySet<string> = new Set(Object.values(STUDY_ENUMS).flat());
 
 /** The parts of the API v2 study shape the generator reads from fixtures (everything else is carried as JSON). */
 export interface StudyLike {

@@ -56,7 +56,7 @@ export const DEFAULT_SEED = 42;
  * Bumped whenever the same seed and options generate other records: cached corpora carry it in their file
  * names, so a benchmark never mixes a cached base with a day N+1 derived by newer code.
  */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 export const DEFAULT_SNAPSHOT_DATE = '2026-10-02';
 
 function withArms(donors: readonly Donor[]): readonly Donor[] {

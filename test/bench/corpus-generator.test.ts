@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FixturePool, loadFixturePool } from '../../bench/corpus/fixture-pool.ts';
 import { generateRecords, generateStudies, nctIdFor } from '../../bench/corpus/study-generator.ts';
+import { validateStudy } from '../../src/validate/validate-study.ts';
 
 let pool: FixturePool;
 beforeAll(() => {
@@ -105,6 +106,19 @@ describe('generateRecords', () => {
         expect(p.designModule.phases?.length).toBeGreaterThan(0);
       if (p.statusModule.overallStatus === 'UNKNOWN') expect(p.statusModule.lastKnownStatus).toBeDefined();
     }
+  });
+
+  it('writes values the validator accepts as it does the real studies: no unknown enum value, no wrong type', () => {
+    const warned = new Map<string, number>();
+    for (const record of generateRecords({ count: 1_000, seed: 42, brokenShare: 0, pool })) {
+      const result = validateStudy(JSON.parse(record.json));
+      expect(result.ok).toBe(true);
+      if (!result.ok) continue;
+      for (const w of result.warnings)
+        if (w.code !== 'unknown_field')
+          warned.set(`${w.code} ${w.path}`, (warned.get(`${w.code} ${w.path}`) ?? 0) + 1);
+    }
+    expect([...warned]).toEqual([]);
   });
 
   it("updates about the registry's daily share of studies on the snapshot day, not a pile of them", () => {
