@@ -152,11 +152,15 @@ export async function openPostgresDb(url: string, options: PostgresDbOptions = {
   };
 }
 
+/** How long close() waits for the connections to end. */
+const CLOSE_WAIT_MS = 5_000;
+
 /**
  * The pool's connected clients, and a wait for all of them to end. pool.end() resolves once no client is
  * left in the pool, while their connections are still closing: a backend of it could outlive close(), and
  * one terminated then (DROP DATABASE … WITH (FORCE), a server shutdown) sends 57P01 to a client that has
  * no 'error' listener any more, which throws. The pool emits 'remove' when a client's connection has ended.
+ * The wait is bounded: a connection to an unreachable server may not end before TCP gives up on it.
  */
 function trackClients(pool: pg.Pool): { allEnded(): Promise<void> } {
   const open = new Set<pg.PoolClient>();
@@ -173,7 +177,10 @@ function trackClients(pool: pg.Pool): { allEnded(): Promise<void> } {
       // From here on an error of an ending client concerns no one.
       for (const client of open) client.on('error', () => {});
       if (open.size === 0) return Promise.resolve();
-      return new Promise((resolve) => waiting.push(resolve));
+      return new Promise((resolve) => {
+        waiting.push(resolve);
+        setTimeout(resolve, CLOSE_WAIT_MS).unref();
+      });
     },
   };
 }
