@@ -10,6 +10,17 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;
 
+CREATE FUNCTION public.add_site_points() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  insert into site_points (geo)
+  select distinct geo from new_sites where geo is not null order by geo
+  on conflict do nothing;
+  return null;
+end;
+$$;
+
 CREATE FUNCTION public.create_indexes(definitions text[]) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -620,6 +631,10 @@ CREATE TABLE public.search_terms_state (
     CONSTRAINT search_terms_state_only_row_check CHECK (only_row)
 );
 
+CREATE TABLE public.site_points (
+    geo public.earth NOT NULL
+);
+
 CREATE TABLE public.study_arms (
     nct_id text NOT NULL,
     ord integer NOT NULL,
@@ -972,6 +987,9 @@ ALTER TABLE ONLY public.search_terms
 ALTER TABLE ONLY public.search_terms_state
     ADD CONSTRAINT search_terms_state_pkey PRIMARY KEY (only_row);
 
+ALTER TABLE ONLY public.site_points
+    ADD CONSTRAINT site_points_pkey PRIMARY KEY (geo);
+
 ALTER TABLE ONLY public.studies
     ADD CONSTRAINT studies_pkey PRIMARY KEY (nct_id);
 
@@ -1078,6 +1096,8 @@ CREATE UNIQUE INDEX search_terms_key_idx ON public.search_terms USING btree (kin
 
 CREATE INDEX search_terms_trgm_idx ON public.search_terms USING gin (lower(term) public.gin_trgm_ops);
 
+CREATE INDEX site_points_geo_idx ON public.site_points USING gist (geo);
+
 CREATE INDEX studies_brief_title_trgm_idx ON public.studies USING gin (brief_title public.gin_trgm_ops);
 
 CREATE INDEX studies_completion_date_idx ON public.studies USING btree (completion_date, nct_id);
@@ -1170,11 +1190,11 @@ CREATE INDEX study_interventions_name_idx ON public.study_interventions USING bt
 
 CREATE INDEX study_locations_country_idx ON public.study_locations USING btree (country);
 
-CREATE INDEX study_locations_earth_idx ON public.study_locations USING gist (geo) INCLUDE (nct_id) WHERE (geo IS NOT NULL);
+CREATE INDEX study_locations_point_idx ON public.study_locations USING btree (geo) INCLUDE (nct_id) WHERE (geo IS NOT NULL);
 
-CREATE INDEX study_locations_sample_earth_idx ON public.study_locations USING gist (geo) INCLUDE (nct_id) WHERE ((geo IS NOT NULL) AND ((hashtext(nct_id) & 7) = 0));
+CREATE INDEX study_locations_sample_point_idx ON public.study_locations USING btree (geo) INCLUDE (nct_id) WHERE ((geo IS NOT NULL) AND ((hashtext(nct_id) & 7) = 0));
 
-CREATE INDEX study_locations_sparse_earth_idx ON public.study_locations USING gist (geo) INCLUDE (nct_id) WHERE ((geo IS NOT NULL) AND ((hashtext(nct_id) & 63) = 0));
+CREATE INDEX study_locations_sparse_point_idx ON public.study_locations USING btree (geo) INCLUDE (nct_id) WHERE ((geo IS NOT NULL) AND ((hashtext(nct_id) & 63) = 0));
 
 CREATE INDEX study_locations_study_point_idx ON public.study_locations USING btree (nct_id, geo) WHERE (geo IS NOT NULL);
 
@@ -1203,6 +1223,10 @@ CREATE TRIGGER studies_search_terms_delete AFTER DELETE ON public.studies REFERE
 CREATE TRIGGER studies_search_terms_insert AFTER INSERT ON public.studies REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.log_search_term_changes();
 
 CREATE TRIGGER studies_search_terms_update AFTER UPDATE ON public.studies REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.log_search_term_changes();
+
+CREATE TRIGGER study_locations_points_insert AFTER INSERT ON public.study_locations REFERENCING NEW TABLE AS new_sites FOR EACH STATEMENT EXECUTE FUNCTION public.add_site_points();
+
+CREATE TRIGGER study_locations_points_update AFTER UPDATE ON public.study_locations REFERENCING NEW TABLE AS new_sites FOR EACH STATEMENT EXECUTE FUNCTION public.add_site_points();
 
 ALTER TABLE ONLY public.quarantine
     ADD CONSTRAINT quarantine_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.runs(id) ON DELETE CASCADE;

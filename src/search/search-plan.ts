@@ -253,41 +253,46 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
  * the earth in meters, `chord_m`: it orders sites as the great-circle distance does, and cube_distance is
  * a C function, where earthdistance's earth_distance is SQL (sec_to_gc) that PostgreSQL calls per row
  * (~4 µs: 160 ms of a 200 ms radius search over 59,000 sites measured at 605,500 studies). The page turns
- * the chord of its rows into meters (chordToMeters). The earth_box test uses the GiST index on the sites'
- * stored earth points (study_locations.geo, migrations 000008 and 000010, index-only); the box is larger
- * than the circle, so the distance is checked too. Sites without coordinates cannot match.
+ * the chord of its rows into meters (chordToMeters). The radius's distinct points come from the GiST index
+ * of `site_points` (pointsWithin), the sites at each from the btree of the sites by point, with the study id
+ * (migration 000025, index-only; a sample's own partial index when `sampleMask` is set). Sites without
+ * coordinates cannot match.
  */
 export function nearSites(near: Near, sampleMask?: number): Sql {
-  const origin = nearOrigin(near);
   const sample = sampleMask ? sql` and (hashtext(l.nct_id) & ${sql.lit(sampleMask)}) = 0` : sql``;
-  return sql`select l.nct_id, min(cube_distance(${origin}, l.geo)) as chord_m
-    from study_locations l
-    where ${withinRadius(near)}${sample}
+  return sql`select l.nct_id, min(p.chord) as chord_m
+    from (${pointsWithin(near)}) p
+    join study_locations l on l.geo = p.geo and l.geo is not null${sample}
     group by l.nct_id`;
 }
 
 /**
- * nearSites for the `limit` sites within the radius nearest to its center, read nearest first through the
- * GiST index's distance ordering (`<->`, the same chord as cube_distance), with `reach`, the chord of the
- * farthest of them, and `sites`, how many they are: every study with a site nearer than `reach` is among
- * them with its nearest site.
+ * nearSites for the `limit` sites within the radius nearest to its center: the points read nearest first
+ * through the GiST index's distance ordering (`<->`, the same chord as cube_distance), each point's sites in
+ * turn, with `reach`, the chord of the farthest of them, and `sites`, how many they are: every study with a
+ * site nearer than `reach` is among them with its nearest site.
  */
 export function nearestSitesFirst(near: Near, limit: number): Sql {
-  const origin = nearOrigin(near);
   return sql`select l.nct_id, min(l.chord) as chord_m, max(max(l.chord)) over () as reach,
       sum(count(*)) over () as sites
     from (
-      select l.nct_id, cube_distance(${origin}, l.geo) as chord from study_locations l
-      where ${withinRadius(near)}
-      order by l.geo <-> ${origin}
+      select l.nct_id, p.chord from (${pointsWithin(near)}) p
+      join study_locations l on l.geo = p.geo and l.geo is not null
+      order by p.geo <-> ${nearOrigin(near)}
       limit ${sql.lit(limit)}
     ) l
     group by l.nct_id`;
 }
 
-/** A site `l` lies within the radius: the GiST index's box, then the exact chord. */
-function withinRadius(near: Near): Sql {
-  return sql`earth_box(${nearOrigin(near)}, ${radiusMeters(near)}::float8) @> l.geo and ${withinChord(near)}`;
+/**
+ * The distinct site points `geo` within the radius and their chord from its center: the GiST index's box,
+ * then the exact chord.
+ */
+function pointsWithin(near: Near): Sql {
+  const origin = nearOrigin(near);
+  return sql`select p.geo, cube_distance(${origin}, p.geo) as chord from site_points p
+    where earth_box(${origin}, ${radiusMeters(near)}::float8) @> p.geo
+      and cube_distance(${origin}, p.geo) <= ${chordOf(radiusMeters(near))}`;
 }
 
 /**

@@ -37,6 +37,13 @@ export async function runIndexPhase(db: Db, dropped: boolean, options: RestoreOp
 }
 
 /**
+ * The tables a load writes: those of the index phase, and the sites' distinct points (migration 000025),
+ * whose GiST index the load maintains (a few new points a batch), and which the radius search reads
+ * index-only once VACUUM has marked its pages all-visible.
+ */
+const ANALYZED_TABLES = [...INDEXED_TABLES, 'site_points'] as const;
+
+/**
  * ANALYZE of every table a load writes; with `vacuum` (after a bulk load) VACUUM too, which marks the new
  * pages all-visible so that index-only scans (the radius search's site points) need no heap visit from the
  * first query on, instead of after autovacuum gets to the tables. PGlite: ANALYZE only.
@@ -45,13 +52,13 @@ export async function analyzeStudyTables(db: Db, options: { vacuum?: boolean } =
   const vacuum = options.vacuum === true && db.engine === 'postgres';
   const statement = vacuum ? 'vacuum (analyze)' : 'analyze';
   if (db.parallelism < 2) {
-    await db.exec(`${statement} ${INDEXED_TABLES.join(', ')}`);
+    await db.exec(`${statement} ${ANALYZED_TABLES.join(', ')}`);
     return;
   }
   // Two connections, each statement running on one core: `studies` (statistics of its eight vectors and
   // arrays) takes longer than the other tables together (ANALYZE at 20,000 studies: 3.4 s against 1.1 s),
   // so the phase takes as long as `studies` alone.
-  const others = INDEXED_TABLES.filter((table) => table !== 'studies');
+  const others = ANALYZED_TABLES.filter((table) => table !== 'studies');
   await Promise.all([db.exec(`${statement} studies`), db.exec(`${statement} ${others.join(', ')}`)]);
 }
 

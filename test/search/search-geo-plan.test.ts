@@ -40,7 +40,7 @@ beforeAll(async () => {
      from (select nct_id, array_agg(distinct geo_cell(lat, lon)) as cells from study_locations group by nct_id) l
      where l.nct_id = s.nct_id`,
   );
-  await t.db.exec('vacuum (analyze) studies, study_locations');
+  await t.db.exec('vacuum (analyze) studies, study_locations, site_points');
 }, 120_000);
 afterAll(async () => {
   await t?.drop();
@@ -98,7 +98,7 @@ describe('radius search', () => {
       (db) => searchStudies(db, { near, facets: true, pageSize: 5 }),
       (text) => text.includes('study_locations'),
     );
-    const siteScans = plans.flat().filter((n) => n['Index Name'] === 'study_locations_earth_idx');
+    const siteScans = plans.flat().filter((n) => n['Index Name'] === 'study_locations_point_idx');
     expect(siteScans.length).toBeGreaterThan(0);
     for (const scan of siteScans) {
       expect(scan['Node Type']).toBe('Index Only Scan');
@@ -147,7 +147,7 @@ describe('radius search', () => {
     for (const plan of plans) {
       const scans = plan.filter((n) => n['Index Name']?.startsWith('study_locations_'));
       expect(scans.map((n) => [n['Index Name'], n['Node Type'], n['Heap Fetches']])).toEqual([
-        ['study_locations_sparse_earth_idx', 'Index Only Scan', 0],
+        ['study_locations_sparse_point_idx', 'Index Only Scan', 0],
       ]);
     }
   });
@@ -168,7 +168,7 @@ describe('radius search', () => {
       const scans = plan.filter((n) => n['Index Name'] === 'study_locations_study_point_idx');
       expect(scans.map((n) => [n['Node Type'], n['Heap Fetches']])).toContainEqual(['Index Only Scan', 0]);
       for (const scan of scans) expect(scan['Index Cond']).toMatch(/geo >= .*geo <= /);
-      expect(plan.some((n) => n['Index Name'] === 'study_locations_earth_idx')).toBe(false);
+      expect(plan.some((n) => n['Index Name'] === 'study_locations_point_idx')).toBe(false);
     }
     const result = await searchStudies(t.db, query);
     expect([result.total, result.totalApproximate]).toEqual([within, false]);
