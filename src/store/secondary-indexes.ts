@@ -228,7 +228,8 @@ function findOutsideQuotes(
  * (sampleIndexInputs). The estimated cost, calibrated on a build at 100,000 studies (two at a time): a
  * GIN key's bytes (the studies' text vector, 460 MB: 24 s); three times that for an expression, computed
  * for every row (the outcomes' text vector, 213 MB: 32 s); a GiST entry as 540 bytes whatever its size
- * (every site's point, 0.8 million: 22 s, before migration 000025 indexed each distinct point once); a btree's bytes a quarter (sorted, not inserted).
+ * (every site's point, 0.8 million: 22 s, until migration 000025 indexed each distinct point once, outside
+ * the index phase); a btree's bytes a quarter (sorted, not inserted).
  *
  * The order kept at drop time cannot tell: an initial load drops the indexes of empty tables, and sorting
  * by table size then started the studies' text index after a dozen small indexes of the same table,
