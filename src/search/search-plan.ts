@@ -254,16 +254,13 @@ export function buildSearchPlan(query: SearchQuery, synonyms: readonly string[] 
  * a C function, where earthdistance's earth_distance is SQL (sec_to_gc) that PostgreSQL calls per row
  * (~4 µs: 160 ms of a 200 ms radius search over 59,000 sites measured at 605,500 studies). The page turns
  * the chord of its rows into meters (chordToMeters). The radius's distinct points come from the GiST index
- * of `site_points` (pointsWithin), the sites at each from the btree of the sites by point, with the study id
+ * of `site_points` (sitesAtPoints), the sites at each from the btree of the sites by point, with the study id
  * (migration 000025, index-only; a sample's own partial index when `sampleMask` is set). Sites without
  * coordinates cannot match.
  */
 export function nearSites(near: Near, sampleMask?: number): Sql {
   const sample = sampleMask ? sql` and (hashtext(l.nct_id) & ${sql.lit(sampleMask)}) = 0` : sql``;
-  return sql`select l.nct_id, min(p.chord) as chord_m
-    from (${pointsWithin(near)}) p
-    join study_locations l on l.geo = p.geo and l.geo is not null${sample}
-    group by l.nct_id`;
+  return sql`select l.nct_id, min(p.chord) as chord_m from ${sitesAtPoints(near, sample)} group by l.nct_id`;
 }
 
 /**
@@ -276,8 +273,7 @@ export function nearestSitesFirst(near: Near, limit: number): Sql {
   return sql`select l.nct_id, min(l.chord) as chord_m, max(max(l.chord)) over () as reach,
       sum(count(*)) over () as sites
     from (
-      select l.nct_id, p.chord from (${pointsWithin(near)}) p
-      join study_locations l on l.geo = p.geo and l.geo is not null
+      select l.nct_id, p.chord from ${sitesAtPoints(near)}
       order by p.geo <-> ${nearOrigin(near)}
       limit ${sql.lit(limit)}
     ) l
@@ -285,14 +281,15 @@ export function nearestSitesFirst(near: Near, limit: number): Sql {
 }
 
 /**
- * The distinct site points `geo` within the radius and their chord from its center: the GiST index's box,
- * then the exact chord.
+ * The sites `l` at the distinct points `p` within the radius (with their `chord` from its center): the
+ * points from the GiST index's box, then the exact chord; each point's sites from the btree by point (and
+ * `extra`, a sample's predicate). The join's equality implies the btrees' `geo is not null`.
  */
-function pointsWithin(near: Near): Sql {
+function sitesAtPoints(near: Near, extra: Sql = sql``): Sql {
   const origin = nearOrigin(near);
-  return sql`select p.geo, cube_distance(${origin}, p.geo) as chord from site_points p
-    where earth_box(${origin}, ${radiusMeters(near)}::float8) @> p.geo
-      and cube_distance(${origin}, p.geo) <= ${chordOf(radiusMeters(near))}`;
+  return sql`(select p.geo, cube_distance(${origin}, p.geo) as chord from site_points p
+      where earth_box(${origin}, ${radiusMeters(near)}::float8) @> p.geo and ${withinChord(near, sql`p.geo`)}) p
+    join study_locations l on l.geo = p.geo${extra}`;
 }
 
 /**
@@ -308,9 +305,9 @@ export function siteSlab(near: Near): Sql {
     and l.geo <= cube(array[${x} + ${meters}, 1e8, 1e8])`;
 }
 
-/** A site `l` has coordinates and lies within the radius (its chord from the origin). */
-function withinChord(near: Near): Sql {
-  return sql`l.geo is not null and cube_distance(${nearOrigin(near)}, l.geo) <= ${chordOf(radiusMeters(near))}`;
+/** The earth point `geo` lies within the radius (its chord from the origin). */
+function withinChord(near: Near, geo: Sql): Sql {
+  return sql`cube_distance(${nearOrigin(near)}, ${geo}) <= ${chordOf(radiusMeters(near))}`;
 }
 
 /** The chord of a great-circle distance (at most half the circumference, where the chord is the diameter). */
@@ -338,7 +335,7 @@ function nearByStudy(near: Near): Sql {
 
 /** A site `l` of the study `s` lies within the radius: its slab of x (the index range), then its chord. */
 function studySiteWithin(near: Near): Sql {
-  return sql`l.nct_id = s.nct_id and ${siteSlab(near)} and ${withinChord(near)}`;
+  return sql`l.nct_id = s.nct_id and ${siteSlab(near)} and l.geo is not null and ${withinChord(near, sql`l.geo`)}`;
 }
 
 /**
