@@ -47,11 +47,19 @@ import { copyLine } from '../src/store/copy-text.ts';
 import { laneOf, loadStudies } from '../src/store/load-studies.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openPostgresDb } from '../src/store/postgres-db.ts';
+import { dropSecondaryIndexes } from '../src/store/secondary-indexes.ts';
 import { stagedRow } from '../src/store/write-studies.ts';
 import { projectStudy } from '../src/transform/project-study.ts';
 import { writeCorpus } from './corpus/corpus-writer.ts';
 import { GENERATOR_VERSION } from './corpus/study-generator.ts';
 import { cliNodeFlags } from './support/cli-node-flags.ts';
+import {
+  copyFloorStream,
+  FLOOR_TABLES,
+  FLOOR_VECTORS,
+  floorLines,
+  floorStudiesTableSql,
+} from './support/floor-copy.ts';
 import { REFERENCE_COLUMNS, referenceTableSql } from './support/reference-copy.ts';
 
 const args = process.argv.slice(2);
@@ -73,26 +81,45 @@ const serverUrl =
 const cacheDir = path.join(tmpdir(), 'cds-bench-load');
 const corpusFile = path.join(cacheDir, `corpus-${studies}-v${GENERATOR_VERSION}.ndjson`);
 /** The reference's columns, in its files' names: files staged with other columns are prepared again. */
-const referenceFormat = createHash('sha256').update(REFERENCE_COLUMNS.join(',')).digest('hex').slice(0, 8);
+const referenceFormat = createHash('sha256')
+  .update(REFERENCE_COLUMNS.join(','))
+  .update(JSON.stringify(FLOOR_TABLES))
+  .digest('hex')
+  .slice(0, 8);
 const refFile = (stream: number) =>
   path.join(cacheDir, `reference-${studies}-v${GENERATOR_VERSION}-${referenceFormat}-${stream}.copy`);
+/** The floor's COPY file of `table` for `stream` (floor-copy.ts). */
+const floorFile = (stream: number, table: string) =>
+  path.join(cacheDir, `floor-${studies}-v${GENERATOR_VERSION}-${referenceFormat}-${stream}-${table}.copy`);
 const readyFile = path.join(cacheDir, `ready-${studies}-v${GENERATOR_VERSION}-${referenceFormat}`);
 
-/** Child process: writes the corpus and the reference's COPY files (one per stream, split like our lanes). */
+/**
+ * Child process: writes the corpus, the reference's COPY files (one per stream, split like our lanes) and
+ * the floor's (one per stream and table).
+ */
 async function prepare(): Promise<void> {
   mkdirSync(cacheDir, { recursive: true });
   const written = await writeCorpus({ count: studies, format: 'ndjson', out: corpusFile });
-  const outs = Array.from({ length: STREAMS }, (_, i) => createWriteStream(refFile(i)));
+  const refs = Array.from({ length: STREAMS }, (_, i) => createWriteStream(refFile(i)));
+  const floors = Array.from(
+    { length: STREAMS },
+    (_, i) => new Map(FLOOR_TABLES.map(({ table }) => [table, createWriteStream(floorFile(i, table))])),
+  );
+  const write = async (out: NodeJS.WritableStream, text: string) => {
+    if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  };
   let rows = 0;
   for await (const record of readLanded(corpusFile)) {
     const outcome = projectStudy(record);
     if (!outcome.ok) continue;
     const { study } = outcome;
-    const line = copyLine(stagedRow(study), REFERENCE_COLUMNS);
-    const out = outs[laneOf(study.nctId, STREAMS)]!;
-    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    const stream = laneOf(study.nctId, STREAMS);
+    await write(refs[stream]!, copyLine(stagedRow(study), REFERENCE_COLUMNS));
+    for (const [table, text] of floorLines(study, record.json))
+      await write(floors[stream]!.get(table)!, text);
     rows++;
   }
+  const outs = [...refs, ...floors.flatMap((files) => [...files.values()])];
   await Promise.all(outs.map((out) => new Promise<void>((resolve) => out.end(() => resolve()))));
   writeFileSync(readyFile, JSON.stringify({ studies: written.studies, broken: written.broken, rows }));
 }
@@ -177,11 +204,53 @@ async function main(): Promise<void> {
     return { rows: rows[0]!.n, seconds, serverCpu, machineCpu };
   });
 
+  // Floor: plain COPY of every row #3 stores (studies with all their vectors, documents, child rows).
+  const floor = await withDatabase('floor', async (url) => {
+    const db = await openPostgresDb(url, { max: STREAMS + 1 });
+    try {
+      await migrate(db);
+      await dropSecondaryIndexes(db);
+      await db.exec(floorStudiesTableSql());
+    } finally {
+      await db.close();
+    }
+    const started = performance.now();
+    const machine0 = machineBusySeconds();
+    const cpus = await Promise.all(
+      Array.from({ length: STREAMS }, (_, stream) =>
+        copyFloorStream(
+          url,
+          (table) => floorFile(stream, table),
+          (pid) => backendCpuSeconds(async () => ({ rows: [{ pid }] })),
+        ),
+      ),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const machineCpu = machineBusySeconds() - machine0;
+    const serverCpu = cpus.reduce((a, b) => a + b, 0);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ n: number; children: number }>(
+      `select (select count(*)::int from floor_studies) as n,
+              ${FLOOR_TABLES.slice(2)
+                .map(({ table }) => `(select count(*)::int from ${table})`)
+                .join(' + ')} as children`,
+    );
+    await client.end();
+    return { rows: rows[0]!.n, childRows: rows[0]!.children, seconds, serverCpu, machineCpu };
+  });
+
   const c = ours.counts;
   const s = (ms: number) => ms / 1000;
   const oursLoadRate = c.fetched / s(ours.durations.load);
   const oursTotalRate = c.fetched / s(ours.durations.total);
   const refRate = reference.rows / reference.seconds;
+  const floorRate = floor.rows / floor.seconds;
+  if (floor.rows !== reference.rows || floor.childRows !== c.childRows)
+    throw new Error(
+      `the floor stored ${floor.rows} studies and ${floor.childRows} child rows, ` +
+        `the reference ${reference.rows} studies, ours ${c.childRows} child rows`,
+    );
   const report = {
     studies,
     batchSize,
@@ -206,6 +275,17 @@ async function main(): Promise<void> {
       cpuMsPerStudy: Number(((reference.serverCpu * 1000) / reference.rows).toFixed(2)),
       machineCpuMsPerStudy: Number(((reference.machineCpu * 1000) / reference.rows).toFixed(2)),
     },
+    floor: {
+      rows: floor.rows,
+      childRows: floor.childRows,
+      seconds: floor.seconds,
+      rowsPerSecond: Math.round(floorRate),
+      cpuMsPerStudy: Number(((floor.serverCpu * 1000) / floor.rows).toFixed(2)),
+      machineCpuMsPerStudy: Number(((floor.machineCpu * 1000) / floor.rows).toFixed(2)),
+      /** The floor's rate over the target's (0.6 of the reference's): below 1, no loader can reach it. */
+      ofTarget: Number((floorRate / (0.6 * refRate)).toFixed(2)),
+      oursLoadPhaseOfFloor: Number((oursLoadRate / floorRate).toFixed(2)),
+    },
     oursCpuMsPerStudy: {
       loader: Number(((ours.nodeCpu * 1000) / c.fetched).toFixed(2)),
       machine: Number(((ours.machineCpu * 1000) / c.fetched).toFixed(2)),
@@ -229,6 +309,12 @@ async function main(): Promise<void> {
         `${report.ours.rowsPerSecondWithIndexPhase} rows/s with index phase ${report.ours.indexSeconds.toFixed(1)} s (${report.ours.indexesRebuilt} indexes) ` +
         `and ANALYZE ${report.ours.analyzeSeconds.toFixed(1)} s`,
       `reference (plain COPY, generated weighted tsvector, ${STREAMS} streams): ${report.reference.rowsPerSecond} rows/s (${reference.seconds.toFixed(1)} s)`,
+      `floor (plain COPY of every row the loader stores: studies with their ${FLOOR_VECTORS.length} vectors, documents, ` +
+        `${report.floor.childRows} child rows; ${STREAMS} streams, no index phase): ${report.floor.rowsPerSecond} rows/s ` +
+        `(${floor.seconds.toFixed(1)} s), CPU a study ${report.floor.machineCpuMsPerStudy} ms whole machine ` +
+        `(${report.floor.cpuMsPerStudy} ms in its two server processes)`,
+      `the target, 0.6 × reference: ${Math.round(0.6 * refRate)} rows/s; the floor is ${report.floor.ofTarget} of it, ` +
+        `ours ${report.floor.oursLoadPhaseOfFloor} of the floor (load phase)`,
       `CPU per study, whole machine (/proc/stat): ours ${report.oursCpuMsPerStudy.machine} ms (load, index phase, ANALYZE; ` +
         `${report.oursCpuMsPerStudy.loader} ms of it the loader process), reference ${report.reference.machineCpuMsPerStudy} ms ` +
         `(${report.reference.cpuMsPerStudy} ms in its two server processes); CPU-bound ratio ≈ ${report.cpuRatio}`,

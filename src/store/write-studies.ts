@@ -19,7 +19,7 @@ const SEARCH_COLUMNS = ['search_a', 'search_b', 'search_c', 'search_d', 'search_
 /** The staged form's columns (stagedRow): the typed row, the content hash and the search texts. */
 export const STAGE_COLUMNS = [...STUDY_ROW_COLUMNS, 'content_hash', ...SEARCH_COLUMNS] as const;
 /** The stage's columns as the loader COPYs them: STAGE_COLUMNS and the location search text. */
-const LOAD_STAGE_COLUMNS = [...STAGE_COLUMNS, 'search_location'] as const;
+export const LOAD_STAGE_COLUMNS = [...STAGE_COLUMNS, 'search_location'] as const;
 const DOC_COLUMNS = ['nct_id', 'document'] as const;
 /** Typed columns the upsert overwrites (all but the key). */
 const UPDATABLE_COLUMNS = STUDY_ROW_COLUMNS.filter((c) => c !== 'nct_id');
@@ -63,21 +63,37 @@ const OUTCOME_VECTORS_CTE = `
     )`;
 const SEARCH_VECTOR_SQL = searchVectorSql('s', 'o.vector');
 /** The study's location vector (migration 000011): place names are not English words, hence 'simple'. */
-const LOCATION_VECTOR_SQL = `to_tsvector('simple'::regconfig, ${stagedText('s', 'search_location')})`;
+export function locationVectorSql(alias = 's'): string {
+  return `to_tsvector('simple'::regconfig, ${stagedText(alias, 'search_location')})`;
+}
+const LOCATION_VECTOR_SQL = locationVectorSql('s');
 /**
  * The field vectors of fielded search (migration 000015), computed from the staged typed columns by the
  * functions of migration 000004, so that search ranks on stored values instead of recomputing them.
+ * `alias` qualifies the columns ('' for generated columns, as the load benchmark's floor uses them).
  */
-const FIELD_VECTORS: readonly (readonly [column: string, expression: string])[] = [
-  ['condition_vector', 'search_condition_vector(s.conditions, s.keywords, s.brief_title, s.official_title)'],
-  ['mesh_vector', 'search_mesh_vector(s.condition_mesh_terms, s.condition_mesh_ancestors)'],
-  [
-    'intervention_vector',
-    'search_intervention_vector(s.intervention_names, s.intervention_mesh_terms, s.intervention_mesh_ancestors)',
-  ],
-  ['title_vector', 'search_title_vector(s.brief_title, s.official_title, s.acronym)'],
-  ['sponsor_vector', 'search_sponsor_vector(s.lead_sponsor, s.collaborators, s.organization)'],
-];
+export function fieldVectorsSql(alias = 's'): readonly (readonly [column: string, expression: string])[] {
+  const call = (fn: string, columns: string[]) =>
+    `${fn}(${columns.map((c) => (alias ? `${alias}.${c}` : c)).join(', ')})`;
+  return [
+    [
+      'condition_vector',
+      call('search_condition_vector', ['conditions', 'keywords', 'brief_title', 'official_title']),
+    ],
+    ['mesh_vector', call('search_mesh_vector', ['condition_mesh_terms', 'condition_mesh_ancestors'])],
+    [
+      'intervention_vector',
+      call('search_intervention_vector', [
+        'intervention_names',
+        'intervention_mesh_terms',
+        'intervention_mesh_ancestors',
+      ]),
+    ],
+    ['title_vector', call('search_title_vector', ['brief_title', 'official_title', 'acronym'])],
+    ['sponsor_vector', call('search_sponsor_vector', ['lead_sponsor', 'collaborators', 'organization'])],
+  ];
+}
+const FIELD_VECTORS = fieldVectorsSql('s');
 const FIELD_VECTOR_COLUMNS = FIELD_VECTORS.map(([column]) => column).join(', ');
 const FIELD_VECTOR_VALUES = FIELD_VECTORS.map(([, expression]) => expression).join(',\n           ');
 
@@ -104,7 +120,7 @@ export function stagedRow(study: StudyProjection): Record<string, unknown> {
 }
 
 /** stagedRow with the location search text, as the loader stages it. */
-function loadStagedRow(study: StudyProjection): Record<string, unknown> {
+export function loadStagedRow(study: StudyProjection): Record<string, unknown> {
   return { ...stagedRow(study), search_location: study.search.location };
 }
 
