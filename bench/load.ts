@@ -6,7 +6,7 @@
  *
  * - Corpus: N generated studies (bench/corpus, seed 42, with its ~0.1% broken records) written once as
  *   NDJSON under $TMPDIR/cds-bench-load/ and reused by later runs. Preparing it (generating, and projecting
- *   each study once for the reference's COPY files) runs in a child process, untimed, so this process's
+ *   each study once for the reference's and the floor's COPY files) runs in a child process, untimed, so this process's
  *   peak RSS is the loader's.
  * - Ours (timed): readLanded(ndjson) → projectStudy → loadStudies on an empty, migrated database: batches,
  *   two lanes, the index phase (secondary indexes dropped before, built after) and ANALYZE.
@@ -14,13 +14,18 @@
  *   (one COPY per stream) into a copy of `studies` whose search_vector is a GENERATED column computing
  *   the same weighted tsvector; no other index. This is the "plain COPY with the weighted tsvector" of
  *   docs/postgres-search.md (~1,600 rows/s here). It does not write documents or child rows; ours does.
+ * - Floor (timed): plain COPY of every row ours stores (support/floor-copy.ts): the studies' rows with all
+ *   their vectors generated, the documents and the child rows, already encoded, into the migrated tables
+ *   without the indexes and keys a bulk load drops. None of the loader's own work (parsing, validation,
+ *   hashing, merge, versions, events) and no index phase: no loader can store those rows faster, so the
+ *   floor against the target says whether the target can be met at all.
  *
  * The loader runs under the Node flags of the `cds` command (bin/cds.js: its heap sizes), re-executing this
  * script with them when it was started without.
  *
- * Prints rows/s of both, the ratio (target ≥ 0.6), the index phase, the CPU each spent per study (the
- * whole machine's, from /proc/stat, and of it our loader process's or the reference's server processes')
- * and peak RSS (target ≤ 1 GiB), and
+ * Prints rows/s of all three, the ratio (target ≥ 0.6), the floor against the target and ours against the
+ * floor, the index phase, the CPU each spent per study (the whole machine's, from /proc/stat, and of it our
+ * loader process's or the reference's and the floor's server processes') and peak RSS (target ≤ 1 GiB), and
  * writes them to bench/results/load-<N>.json. Server: CDS_BENCH_PG_URL, else DATABASE_URL, else the local
  * test server. --keep-as keeps our loaded database under that name (replacing one of that name), for the
  * benchmarks that run on a registry-size mirror (search --db, sync, api).

@@ -21,6 +21,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { copyLine } from '../../src/store/copy-text.ts';
 import { CHILD_TABLES } from '../../src/store/study-columns.ts';
 import {
+  DOC_COLUMNS,
   fieldVectorsSql,
   jsonbSafe,
   LOAD_STAGE_COLUMNS,
@@ -31,7 +32,6 @@ import {
 import type { StudyProjection } from '../../src/transform/study-projection.ts';
 
 export const FLOOR_STUDIES = 'floor_studies';
-const DOC_COLUMNS = ['nct_id', 'document'] as const;
 
 /** Every table the floor COPYs into, with its columns, in the order the loader writes them. */
 export const FLOOR_TABLES: readonly { table: string; columns: readonly string[] }[] = [

@@ -20,7 +20,8 @@ const SEARCH_COLUMNS = ['search_a', 'search_b', 'search_c', 'search_d', 'search_
 export const STAGE_COLUMNS = [...STUDY_ROW_COLUMNS, 'content_hash', ...SEARCH_COLUMNS] as const;
 /** The stage's columns as the loader COPYs them: STAGE_COLUMNS and the location search text. */
 export const LOAD_STAGE_COLUMNS = [...STAGE_COLUMNS, 'search_location'] as const;
-const DOC_COLUMNS = ['nct_id', 'document'] as const;
+/** The documents' columns, as the loader COPYs them. */
+export const DOC_COLUMNS = ['nct_id', 'document'] as const;
 /** Typed columns the upsert overwrites (all but the key). */
 const UPDATABLE_COLUMNS = STUDY_ROW_COLUMNS.filter((c) => c !== 'nct_id');
 
