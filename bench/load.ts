@@ -6,8 +6,8 @@
  *
  * - Corpus: N generated studies (bench/corpus, seed 42, with its ~0.1% broken records) written once as
  *   NDJSON under $TMPDIR/cds-bench-load/ and reused by later runs. Preparing it (generating, and projecting
- *   each study once for the reference's and the floor's COPY files) runs in a child process, untimed, so this process's
- *   peak RSS is the loader's.
+ *   each study once for the reference's and the floor's COPY files) runs in a child process, untimed, so
+ *   this process's peak RSS is the loader's.
  * - Ours (timed): readLanded(ndjson) → projectStudy → loadStudies on an empty, migrated database: batches,
  *   two lanes, the index phase (secondary indexes dropped before, built after) and ANALYZE.
  * - Reference (timed): the same projected rows, pre-encoded in COPY text, COPYed by two parallel streams
@@ -17,8 +17,8 @@
  * - Floor (timed): plain COPY of every row ours stores (support/floor-copy.ts): the studies' rows with all
  *   their vectors generated, the documents and the child rows, already encoded, into the migrated tables
  *   without the indexes and keys a bulk load drops. None of the loader's own work (parsing, validation,
- *   hashing, merge, versions, events) and no index phase: no loader can store those rows faster, so the
- *   floor against the target says whether the target can be met at all.
+ *   hashing, merge, versions, events) and no index phase. A loader stores those rows too, and does its own
+ *   work on the same cores: the floor against the target says whether the target can be met at all.
  *
  * The loader runs under the Node flags of the `cds` command (bin/cds.js: its heap sizes), re-executing this
  * script with them when it was started without.

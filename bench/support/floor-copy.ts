@@ -11,8 +11,9 @@
  *
  * Left out, so the floor stays below anything the loader could do: parsing, validation, the content hash,
  * the staging table and merge, versions and change events, run records, the stored outcome vectors (the
- * weighted vector computes them inline, as the reference's does), the index phase. No loader can store
- * these rows faster than COPYing them already encoded, so the floor bounds what any loader can reach.
+ * weighted vector computes them inline, as the reference's does), the index phase. A loader has to store
+ * these rows too and does its own work on the same cores, so the floor bounds what a loader can reach
+ * (give or take what another COPY format could save in parsing the rows).
  */
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';

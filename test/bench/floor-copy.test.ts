@@ -17,8 +17,8 @@ import { loadStudies } from '../../src/store/load-studies.ts';
 import { dropSecondaryIndexes } from '../../src/store/secondary-indexes.ts';
 import { STUDY_ROW_COLUMNS } from '../../src/store/study-columns.ts';
 import { projectStudy } from '../../src/transform/project-study.ts';
-import { createTestDb, type TestDb } from '../support/db.ts';
 import { fixtureRecords, insertRun, stream } from '../store/support/fixture-records.ts';
+import { createTestDb, type TestDb } from '../support/db.ts';
 
 /** Each row of `sql` as its text, in the query's order. */
 async function rowTexts(db: Queryable, sql: string): Promise<string[]> {
