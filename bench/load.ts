@@ -59,7 +59,8 @@ import { writeCorpus } from './corpus/corpus-writer.ts';
 import { GENERATOR_VERSION } from './corpus/study-generator.ts';
 import { cliNodeFlags } from './support/cli-node-flags.ts';
 import {
-  copyFloorStream,
+  copyFloorTables,
+  FLOOR_STUDIES,
   FLOOR_TABLES,
   FLOOR_VECTORS,
   floorLines,
@@ -181,32 +182,14 @@ async function main(): Promise<void> {
     } finally {
       await db.close();
     }
-    const started = performance.now();
-    const machine0 = machineBusySeconds();
-    const cpus = await Promise.all(
-      Array.from({ length: STREAMS }, async (_, stream) => {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        try {
-          await pipeline(
-            createReadStream(refFile(stream)),
-            client.query(copyFrom(`copy ref_studies (${REFERENCE_COLUMNS.join(', ')}) from stdin`)),
-          );
-          const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
-          return backendCpuSeconds(async () => ({ rows }));
-        } finally {
-          await client.end();
-        }
-      }),
+    const timed = await timeStreams(url, (client, stream) =>
+      pipeline(
+        createReadStream(refFile(stream)),
+        client.query(copyFrom(`copy ref_studies (${REFERENCE_COLUMNS.join(', ')}) from stdin`)),
+      ),
     );
-    const seconds = (performance.now() - started) / 1000;
-    const machineCpu = machineBusySeconds() - machine0;
-    const serverCpu = cpus.reduce((a, b) => a + b, 0);
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const { rows } = await client.query<{ n: number }>('select count(*)::int as n from ref_studies');
-    await client.end();
-    return { rows: rows[0]!.n, seconds, serverCpu, machineCpu };
+    const { n } = await queryOne<{ n: number }>(url, 'select count(*)::int as n from ref_studies');
+    return { rows: n, ...timed };
   });
 
   // Floor: plain COPY of every row #3 stores (studies with all their vectors, documents, child rows).
@@ -219,30 +202,17 @@ async function main(): Promise<void> {
     } finally {
       await db.close();
     }
-    const started = performance.now();
-    const machine0 = machineBusySeconds();
-    const cpus = await Promise.all(
-      Array.from({ length: STREAMS }, (_, stream) =>
-        copyFloorStream(
-          url,
-          (table) => floorFile(stream, table),
-          (pid) => backendCpuSeconds(async () => ({ rows: [{ pid }] })),
-        ),
-      ),
+    const timed = await timeStreams(url, (client, stream) =>
+      copyFloorTables(client, (table) => floorFile(stream, table)),
     );
-    const seconds = (performance.now() - started) / 1000;
-    const machineCpu = machineBusySeconds() - machine0;
-    const serverCpu = cpus.reduce((a, b) => a + b, 0);
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const { rows } = await client.query<{ n: number; children: number }>(
-      `select (select count(*)::int from floor_studies) as n,
+    const { n, children } = await queryOne<{ n: number; children: number }>(
+      url,
+      `select (select count(*)::int from ${FLOOR_STUDIES}) as n,
               ${FLOOR_TABLES.slice(2)
                 .map(({ table }) => `(select count(*)::int from ${table})`)
                 .join(' + ')} as children`,
     );
-    await client.end();
-    return { rows: rows[0]!.n, childRows: rows[0]!.children, seconds, serverCpu, machineCpu };
+    return { rows: n, childRows: children, ...timed };
   });
 
   const c = ours.counts;
@@ -350,25 +320,59 @@ function machineBusySeconds(): number {
 }
 
 /**
- * CPU seconds used so far by the server processes of the current database's connections (user + system,
- * from /proc; the bench runs on the database host). With other work on the machine, wall-clock rates
- * swing; CPU per study does not, so the comparison reports both.
+ * Runs `copy` on STREAMS new connections to `url` at once (the stream's number, as our lanes split the
+ * studies) and times them: wall seconds, the whole machine's busy CPU, and the CPU of the streams' server
+ * processes (user + system from /proc, read before each connection closes; the bench runs on the database
+ * host). With other work on the machine, wall-clock rates swing; CPU per study does not, so the comparison
+ * reports both.
  */
-async function backendCpuSeconds(
-  query: (sql: string) => Promise<{ rows: { pid: number }[] }>,
-): Promise<number> {
-  const { rows } = await query('select pid from pg_stat_activity where datname = current_database()');
+async function timeStreams(
+  url: string,
+  copy: (client: pg.Client, stream: number) => Promise<void>,
+): Promise<{ seconds: number; machineCpu: number; serverCpu: number }> {
+  const started = performance.now();
+  const machine0 = machineBusySeconds();
+  const cpus = await Promise.all(
+    Array.from({ length: STREAMS }, async (_, stream) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await copy(client, stream);
+        const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+        return processCpuSeconds(rows[0]!.pid);
+      } finally {
+        await client.end();
+      }
+    }),
+  );
+  return {
+    seconds: (performance.now() - started) / 1000,
+    machineCpu: machineBusySeconds() - machine0,
+    serverCpu: cpus.reduce((a, b) => a + b, 0),
+  };
+}
+
+/** CPU seconds (user + system) process `pid` of this host has used so far; 0 if it is not here. */
+function processCpuSeconds(pid: number): number {
   const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / ticks;
-    } catch {
-      // Not on this host, or the process is gone: not counted.
-    }
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticks;
+  } catch {
+    return 0; // Not on this host, or the process is gone: not counted.
   }
-  return total;
+}
+
+/** The one row `sql` returns, on a connection of its own to `url`. */
+async function queryOne<R>(url: string, sql: string): Promise<R> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(sql);
+    return rows[0] as R;
+  } finally {
+    await client.end();
+  }
 }
 
 /** Runs `fn` on a new database on the bench server, dropped afterwards unless --keep. */

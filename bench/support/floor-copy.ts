@@ -17,7 +17,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyLine } from '../../src/store/copy-text.ts';
 import { CHILD_TABLES } from '../../src/store/study-columns.ts';
@@ -87,26 +87,11 @@ export function floorLines(study: StudyProjection, recordText: string): Map<stri
   return lines;
 }
 
-/**
- * COPYs one stream's files (`fileOf(table)`) on a new connection, table after table as FLOOR_TABLES lists
- * them, then returns `done(pid)` of its server process (read before the connection closes: its CPU).
- */
-export async function copyFloorStream<T>(
-  url: string,
-  fileOf: (table: string) => string,
-  done: (pid: number) => T | Promise<T>,
-): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (const { table, columns } of FLOOR_TABLES)
-      await pipeline(
-        createReadStream(fileOf(table)),
-        client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)),
-      );
-    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
-    return await done(rows[0]!.pid);
-  } finally {
-    await client.end();
-  }
+/** COPYs one stream's files (`fileOf(table)`) on `client`, table after table as FLOOR_TABLES lists them. */
+export async function copyFloorTables(client: pg.Client, fileOf: (table: string) => string): Promise<void> {
+  for (const { table, columns } of FLOOR_TABLES)
+    await pipeline(
+      createReadStream(fileOf(table)),
+      client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)),
+    );
 }
